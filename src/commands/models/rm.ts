@@ -1,0 +1,27 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {text} from '../../lib/output/types.js'
+import {confirmDestructive} from '../../lib/prompts.js'
+
+export default class ModelsRm extends BaseCommand<typeof ModelsRm> {
+  static summary = 'Delete a model (a fine-tuned model you own)'
+  static description = 'Asks for confirmation on a TTY; elsewhere --yes is required. Prints the deleted id.'
+  static aliases = ['models:delete']
+  static examples = ['<%= config.bin %> models rm my-org/my-fine-tune', '<%= config.bin %> models rm my-org/my-fine-tune --yes --json']
+
+  static args = {
+    model: Args.string({description: 'model id', required: true}),
+  }
+
+  static flags = {
+    yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation'}),
+  }
+
+  async run() {
+    const client = await this.client()
+    await confirmDestructive(this.io, {action: `delete model ${this.args.model}`, noInput: !this.flags.input, yes: this.flags.yes})
+    const deleted = await client.models.delete(this.args.model, {signal: this.signal})
+    return text(deleted, deleted.id)
+  }
+}

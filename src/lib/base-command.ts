@@ -1,0 +1,138 @@
+import {Command, Flags, type Interfaces} from '@oclif/core'
+
+import {type GroqClient, createClient} from './client.js'
+import {type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
+import {describeError} from './errors.js'
+import {installInterruptHandler, interruptSignal} from './interrupt.js'
+import {colorEnabled, type IO, isStdoutTTY, processIO, write} from './io.js'
+import {defaultFormat, render} from './output/format.js'
+import type {Result} from './output/types.js'
+import {canPrompt} from './prompts.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type Args<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+const GLOBAL = 'GLOBAL'
+
+/**
+ * Every command extends this. It owns the global flags, settings and the lazy API client, renders
+ * what `run()` returns (json, table, plain or ndjson), and turns every error into one stderr line
+ * and an exit code. Commands never print data or errors themselves.
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static baseFlags = {
+    'api-key': Flags.string({description: 'Groq API key (default: $GROQ_API_KEY, then the profile)', helpGroup: GLOBAL}),
+    'base-url': Flags.string({description: 'API base URL (default: $GROQ_BASE_URL, then the profile)', helpGroup: GLOBAL}),
+    color: Flags.boolean({allowNo: true, default: true, description: 'colour on a TTY (also off with NO_COLOR)', helpGroup: GLOBAL}),
+    debug: Flags.boolean({description: 'print stack traces and a request/response summary to stderr', helpGroup: GLOBAL}),
+    input: Flags.boolean({allowNo: true, default: true, description: 'allow prompts (--no-input never asks)', helpGroup: GLOBAL}),
+    json: Flags.boolean({description: 'print the API response as JSON (same as -o json)', helpGroup: GLOBAL}),
+    'max-retries': Flags.integer({description: 'retries on 429, 5xx and network errors (default 2)', helpGroup: GLOBAL, max: 10, min: 0}),
+    output: Flags.string({
+      char: 'o',
+      description: 'output format (default: table on a TTY, plain when piped)',
+      helpGroup: GLOBAL,
+      options: [...OUTPUT_FORMATS],
+    }),
+    profile: Flags.string({description: 'config profile (default: $GROQ_PROFILE, then "default")', helpGroup: GLOBAL}),
+    quiet: Flags.boolean({char: 'q', description: 'no warnings or progress on stderr', helpGroup: GLOBAL}),
+    timeout: Flags.string({description: 'request timeout: 500ms, 30s, 2m, 1h (default 60s)', helpGroup: GLOBAL}),
+  }
+
+  protected flags!: BaseFlags<T>
+  protected args!: Args<T>
+  /** Injectable in tests; every read and write goes through it. */
+  protected io: IO = processIO
+  protected readonly signal: AbortSignal = interruptSignal
+
+  private cachedSettings?: Settings
+  private cachedClient?: Promise<GroqClient>
+
+  /** Return a Result to have it rendered, or nothing when the command printed all it had to. */
+  abstract run(): Promise<Result | void>
+
+  public async init(): Promise<void> {
+    await super.init()
+    installInterruptHandler()
+    // A closed pipe (`groq models list | head -1`) is not an error.
+    this.io.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    })
+    const {args, flags} = await this.parse({
+      args: this.ctor.args,
+      baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
+      flags: this.ctor.flags,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as BaseFlags<T>
+    this.args = args as Args<T>
+  }
+
+  /** Settings from flags, environment and config file, read on first use. */
+  protected get settings(): Settings {
+    if (!this.cachedSettings) {
+      const flags = this.flags as BaseFlags<typeof BaseCommand>
+      this.cachedSettings = resolveSettings(flags, this.io.env)
+      if (this.cachedSettings.warning) this.warnLine(this.cachedSettings.warning)
+    }
+    return this.cachedSettings
+  }
+
+  /** The groq-sdk client, built once, on first use; fails with exit 3 when there is no key. */
+  protected client(): Promise<GroqClient> {
+    this.cachedClient ??= createClient(this.settings, {
+      debug: this.flags.debug ? (line) => this.io.stderr.write(line + '\n') : undefined,
+      userAgent: `groq-cli/${this.config.version}`,
+    })
+    return this.cachedClient
+  }
+
+  protected get outputFormat(): OutputFormat {
+    if (this.flags.json) return 'json'
+    return defaultFormat((this.flags.output as OutputFormat | undefined) ?? this.settings.output, isStdoutTTY(this.io))
+  }
+
+  protected get color(): boolean {
+    return colorEnabled(this.io, !this.flags.color)
+  }
+
+  protected get canPrompt(): boolean {
+    return canPrompt(this.io, !this.flags.input)
+  }
+
+  /** A warning or note on stderr, unless --quiet. */
+  protected warnLine(message: string): void {
+    if (!this.flags?.quiet) this.io.stderr.write(message + '\n')
+  }
+
+  protected async print(result: Result): Promise<void> {
+    const textOut = await render(result, {color: this.color, format: this.outputFormat, stdoutIsTTY: isStdoutTTY(this.io)})
+    if (textOut) await write(this.io.stdout, textOut)
+  }
+
+  // oclif's _run, with rendering of the returned result inside the same error handling.
+  protected async _run<R>(): Promise<R> {
+    let error: Error | undefined
+    let result: Result | void = undefined
+    try {
+      await this.init()
+      result = await this.run()
+      if (result) await this.print(result)
+    } catch (error_) {
+      error = error_ as Error
+      await this.catch(error as Error)
+    } finally {
+      await this.finally(error)
+    }
+    return result as R
+  }
+
+  /** One line on stderr (stack and details only with --debug), exit code from the error's kind. */
+  async catch(error: Error & {exitCode?: number}): Promise<void> {
+    const {exitCode, message} = describeError(error, {baseURL: this.cachedSettings?.baseURL?.value ?? 'https://api.groq.com'})
+    const debug = this.flags?.debug ?? this.argv.includes('--debug')
+    if (message) this.io.stderr.write(`Error: ${message}\n`)
+    if (debug && error.stack) this.io.stderr.write(error.stack + '\n')
+    process.exitCode = exitCode
+  }
+}

@@ -1,0 +1,49 @@
+import type Groq from 'groq-sdk'
+
+import {AuthError} from './errors.js'
+import type {Settings} from './config.js'
+
+export type GroqClient = Groq
+
+export const MISSING_KEY_MESSAGE =
+  'No API key. Provide one with --api-key, the GROQ_API_KEY environment variable, or `groq auth login` (saves it to your profile).'
+
+export interface ClientOptions {
+  /** Writes one diagnostic line to stderr; set only with --debug. */
+  debug?: (line: string) => void
+  userAgent: string
+}
+
+/**
+ * Builds the groq-sdk client. groq-sdk is imported here, lazily, so commands that never call the
+ * API (and --help, --version) do not pay for loading it.
+ */
+export async function createClient(settings: Settings, options: ClientOptions): Promise<GroqClient> {
+  if (!settings.apiKey) throw new AuthError(MISSING_KEY_MESSAGE)
+  const {default: GroqSdk} = await import('groq-sdk')
+  const {debug} = options
+  return new GroqSdk({
+    apiKey: settings.apiKey.value,
+    baseURL: settings.baseURL?.value ?? 'https://api.groq.com',
+    defaultHeaders: {'User-Agent': options.userAgent},
+    logLevel: debug ? 'debug' : 'off',
+    logger: debug ? debugLogger(debug) : undefined,
+    maxRetries: settings.maxRetries,
+    timeout: settings.timeoutMs,
+  })
+}
+
+/** groq-sdk's own debug logging redacts the Authorization header; we only route it to stderr. */
+function debugLogger(write: (line: string) => void) {
+  const log = (level: string) => (message: string, ...rest: unknown[]) =>
+    write(`[${level}] ${message}${rest.length > 0 ? ' ' + rest.map((value) => safeStringify(value)).join(' ') : ''}`)
+  return {debug: log('debug'), error: log('error'), info: log('info'), warn: log('warn')}
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return typeof value === 'string' ? value : JSON.stringify(value)
+  } catch {
+    return String(value)
+  }
+}

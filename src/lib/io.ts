@@ -1,0 +1,49 @@
+/**
+ * Where the CLI reads and writes, and what it knows about the terminal.
+ * Commands never touch process.stdout/stderr directly, so tests can swap this out.
+ */
+export interface IO {
+  stdin: NodeJS.ReadableStream & {isTTY?: boolean}
+  stdout: NodeJS.WritableStream & {columns?: number; isTTY?: boolean}
+  stderr: NodeJS.WritableStream & {isTTY?: boolean}
+  env: NodeJS.ProcessEnv
+}
+
+export const processIO: IO = {
+  env: process.env,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  stdout: process.stdout,
+}
+
+export const isStdoutTTY = (io: IO): boolean => Boolean(io.stdout.isTTY)
+export const isStderrTTY = (io: IO): boolean => Boolean(io.stderr.isTTY)
+export const isStdinTTY = (io: IO): boolean => Boolean(io.stdin.isTTY)
+
+/** True when a truthy env var is set (CI=true, CI=1; CI=0/false means off). */
+export function envFlag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = env[name]
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false'
+}
+
+/** Colour only on a TTY, and never when NO_COLOR is set or --no-color is given. */
+export function colorEnabled(io: IO, noColorFlag: boolean): boolean {
+  if (noColorFlag) return false
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false
+  if (io.env.FORCE_COLOR && io.env.FORCE_COLOR !== '0') return true
+  return isStdoutTTY(io) && io.env.TERM !== 'dumb'
+}
+
+/** Reads all of stdin as UTF-8 text. */
+export async function readStdin(io: IO): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer))
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** Writes and resolves once the data is handed to the OS (so exit never truncates piped output). */
+export function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(text, (error) => (error ? reject(error) : resolve()))
+  })
+}

@@ -1,0 +1,118 @@
+import type {OutputFormat} from '../config.js'
+import type {Column, Humanize, Result} from './types.js'
+
+export interface RenderOptions {
+  color: boolean
+  format: OutputFormat
+  /** Pretty JSON on a TTY, compact when piped: jq reads either. */
+  stdoutIsTTY: boolean
+}
+
+/** Table on a TTY, plain rows when piped, unless the user or config chose. */
+export function defaultFormat(chosen: OutputFormat | undefined, stdoutIsTTY: boolean): OutputFormat {
+  return chosen ?? (stdoutIsTTY ? 'table' : 'plain')
+}
+
+/** Renders a command's result to the exact text for stdout. */
+export async function render(result: Result, options: RenderOptions): Promise<string> {
+  switch (options.format) {
+    case 'json': {
+      return JSON.stringify(result.data, null, options.stdoutIsTTY ? 2 : undefined) + '\n'
+    }
+    case 'ndjson': {
+      const rows = result.kind === 'list' ? result.items : [result.data]
+      return rows.map((row) => JSON.stringify(row) + '\n').join('')
+    }
+    case 'plain': {
+      return renderPlain(result)
+    }
+    case 'table': {
+      return renderTable(result, options.color)
+    }
+  }
+}
+
+function withNewline(value: string): string {
+  return value === '' || value.endsWith('\n') ? value : value + '\n'
+}
+
+/** A raw value for a tab-separated cell: no tabs or newlines inside, objects as JSON. */
+export function plainCell(value: unknown): string {
+  if (value === undefined || value === null) return ''
+  const textValue = typeof value === 'object' ? JSON.stringify(value) : String(value)
+  return textValue.replaceAll(/[\t\r\n]+/g, ' ')
+}
+
+function renderPlain(result: Result): string {
+  if (result.kind === 'text') return withNewline(result.text)
+  if (result.kind === 'list') {
+    return result.items.map((item) => result.columns.map((column) => plainCell(column.value(item))).join('\t') + '\n').join('')
+  }
+  return result.fields.map((field) => `${field.header}\t${plainCell(field.value(result.data))}\n`).join('')
+}
+
+export function humanize(value: unknown, how: Humanize | undefined): string {
+  if (value === undefined || value === null) return ''
+  switch (how) {
+    case 'bool': {
+      return value ? 'yes' : 'no'
+    }
+    case 'bytes': {
+      return typeof value === 'number' ? formatBytes(value) : String(value)
+    }
+    case 'date': {
+      return typeof value === 'number' ? formatDate(value) : String(value)
+    }
+    case 'number': {
+      return typeof value === 'number' ? value.toLocaleString('en-US') : String(value)
+    }
+    default: {
+      return plainCell(value)
+    }
+  }
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000
+    unit++
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
+}
+
+/** Unix seconds to `YYYY-MM-DD HH:MM` UTC. */
+function formatDate(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')
+}
+
+async function renderTable(result: Result, color: boolean): Promise<string> {
+  if (result.kind === 'text') return withNewline(result.text)
+  const bold = (value: string) => (color ? `\u001B[1m${value}\u001B[22m` : value)
+  let rows: string[][]
+  if (result.kind === 'list') {
+    if (result.items.length === 0) return ''
+    const columns = result.columns as Column<unknown>[]
+    rows = [
+      columns.map((column) => bold(column.header.toUpperCase())),
+      ...result.items.map((item) => columns.map((column) => humanize(column.value(item), column.humanize))),
+    ]
+  } else {
+    const fields = result.fields as Column<unknown>[]
+    rows = fields.map((field) => [bold(field.header), humanize(field.value(result.data), field.humanize)])
+  }
+  // `table` is only loaded when a table is printed.
+  const {getBorderCharacters, table} = await import('table')
+  return table(rows, {
+    border: getBorderCharacters('void'),
+    columnDefault: {paddingLeft: 0, paddingRight: 2},
+    drawHorizontalLine: () => false,
+  })
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line, index, lines) => line !== '' || index < lines.length - 1)
+    .join('\n')
+    .concat('\n')
+}
