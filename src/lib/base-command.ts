@@ -4,7 +4,7 @@ import {type GroqClient, createClient} from './client.js'
 import {type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
 import {describeError} from './errors.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
-import {colorEnabled, type IO, isStdoutTTY, processIO, write} from './io.js'
+import {colorEnabled, getIO, type IO, isStdoutTTY, write} from './io.js'
 import {defaultFormat, render} from './output/format.js'
 import type {Result} from './output/types.js'
 import {canPrompt} from './prompts.js'
@@ -42,7 +42,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected flags!: BaseFlags<T>
   protected args!: Args<T>
   /** Injectable in tests; every read and write goes through it. */
-  protected io: IO = processIO
+  protected io: IO = getIO()
   protected readonly signal: AbortSignal = interruptSignal
 
   private cachedSettings?: Settings

@@ -1,9 +1,13 @@
+import {setMaxListeners} from 'node:events'
+
 import {ExitCode} from './exit-codes.js'
 
 type Cleanup = () => void
 
 const cleanups = new Set<Cleanup>()
 const controller = new AbortController()
+// Every request adds a listener to this one signal; a REPL session makes many requests.
+setMaxListeners(0, controller.signal)
 let installed = false
 
 /** Aborted on Ctrl-C: pass it to requests so they stop at once. */

@@ -16,6 +16,16 @@ export const processIO: IO = {
   stdout: process.stdout,
 }
 
+let activeIO: IO = processIO
+
+/** The IO commands use: the real process, unless a test swapped it. */
+export const getIO = (): IO => activeIO
+
+/** For tests: run commands in-process against fake streams and a fake environment. */
+export function setIO(io: IO | undefined): void {
+  activeIO = io ?? processIO
+}
+
 export const isStdoutTTY = (io: IO): boolean => Boolean(io.stdout.isTTY)
 export const isStderrTTY = (io: IO): boolean => Boolean(io.stderr.isTTY)
 export const isStdinTTY = (io: IO): boolean => Boolean(io.stdin.isTTY)
