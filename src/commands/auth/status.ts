@@ -34,7 +34,11 @@ export default class AuthStatus extends BaseCommand<typeof AuthStatus> {
       valid: null,
     }
     try {
-      await verifyKey(this.settings, apiKey.value, `groq-cli/${this.config.version}`, this.signal)
+      await verifyKey(this.settings, apiKey.value, {
+        env: this.io.env,
+        signal: this.signal,
+        userAgent: `groq-cli/${this.config.version}`,
+      })
       status.valid = true
     } catch (error) {
       const described = describeError(error, {baseURL: status.base_url})
