@@ -33,7 +33,10 @@ function startServer(recorded: Recorded[]): Promise<Server> {
       recorded.push(record)
       response.writeHead(200, {'cache-control': 'no-cache', 'content-type': 'text/event-stream'})
       const send = (data: unknown) => response.write(`data: ${JSON.stringify(data)}\n\n`)
-      const delta = (content: string) => ({choices: [{delta: {content}, finish_reason: null, index: 0}], object: 'chat.completion.chunk'})
+      const delta = (content: string) => ({
+        choices: [{delta: {content}, finish_reason: null, index: 0}],
+        object: 'chat.completion.chunk',
+      })
       const finish = () => {
         record.finished = true
         response.end('data: [DONE]\n\n')
@@ -56,7 +59,10 @@ function startServer(recorded: Recorded[]): Promise<Server> {
       }
       send(delta('Answer '))
       send(delta(String(recorded.length)))
-      send({choices: [{delta: {}, finish_reason: 'stop', index: 0}], usage: {completion_tokens: 2, prompt_tokens: 20, total_tokens: 22}})
+      send({
+        choices: [{delta: {}, finish_reason: 'stop', index: 0}],
+        usage: {completion_tokens: 2, prompt_tokens: 20, total_tokens: 22},
+      })
       finish()
     })
   })
@@ -119,7 +125,21 @@ describe.skipIf(!hasTmux && !process.env.CI)('REPL in a real terminal (tmux)', (
     const command =
       `trap : INT; REPL_TEST_URL=http://127.0.0.1:${port} ${quote(process.execPath)} --import tsx test/fixtures/repl/entry.ts; ` +
       'echo "[exit $?]"'
-    await tmux('-f', join(ROOT, 'test/fixtures/repl/tmux.conf'), 'new-session', '-d', '-s', 'repl', '-x', '100', '-y', '30', '-c', ROOT, command)
+    await tmux(
+      '-f',
+      join(ROOT, 'test/fixtures/repl/tmux.conf'),
+      'new-session',
+      '-d',
+      '-s',
+      'repl',
+      '-x',
+      '100',
+      '-y',
+      '30',
+      '-c',
+      ROOT,
+      command,
+    )
 
     await until('the first prompt', (text) => text.includes('Chatting with test-model.') && atPrompt(text), 10_000)
 
@@ -135,7 +155,10 @@ describe.skipIf(!hasTmux && !process.env.CI)('REPL in a real terminal (tmux)', (
     await type('count slowly')
     await until('the slow answer to start', (text) => /Counting: 1 2 3/.test(text))
     await tmux('send-keys', '-t', 'repl', 'C-c')
-    await until('the interrupted note', (text) => text.includes('Interrupted: the partial answer is kept') && atPrompt(text))
+    await until(
+      'the interrupted note',
+      (text) => text.includes('Interrupted: the partial answer is kept') && atPrompt(text),
+    )
 
     await type('next')
     await until('the answer after Ctrl-C', (text) => text.includes('Answer 4\n') && atPrompt(text))
@@ -144,10 +167,24 @@ describe.skipIf(!hasTmux && !process.env.CI)('REPL in a real terminal (tmux)', (
     expect(await exitStatus()).toBe(0)
 
     const system = {content: 'Be brief.', role: 'system'}
-    expect(recorded.map((record) => record.body.messages.at(-1)?.content)).toEqual(['hello', 'and then?', 'count slowly', 'next'])
-    expect(recorded[0].body).toEqual({messages: [system, {content: 'hello', role: 'user'}], model: 'test-model', stream: true})
+    expect(recorded.map((record) => record.body.messages.at(-1)?.content)).toEqual([
+      'hello',
+      'and then?',
+      'count slowly',
+      'next',
+    ])
+    expect(recorded[0].body).toEqual({
+      messages: [system, {content: 'hello', role: 'user'}],
+      model: 'test-model',
+      stream: true,
+    })
     expect(recorded[1].body).toEqual({
-      messages: [system, {content: 'hello', role: 'user'}, {content: 'Answer 1', role: 'assistant'}, {content: 'and then?', role: 'user'}],
+      messages: [
+        system,
+        {content: 'hello', role: 'user'},
+        {content: 'Answer 1', role: 'assistant'},
+        {content: 'and then?', role: 'user'},
+      ],
       model: 'test-model',
       stream: true,
       temperature: 0.3,

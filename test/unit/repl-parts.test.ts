@@ -27,7 +27,11 @@ describe('parseParam', () => {
     ['stop', '["a", "b"]', ['a', 'b']],
     ['stop', '"\\n"', '\n'],
     ['response_format', 'json_object', {type: 'json_object'}],
-    ['response_format', '{"type": "json_schema", "json_schema": {"name": "x"}}', {json_schema: {name: 'x'}, type: 'json_schema'}],
+    [
+      'response_format',
+      '{"type": "json_schema", "json_schema": {"name": "x"}}',
+      {json_schema: {name: 'x'}, type: 'json_schema'},
+    ],
     ['user', 'alice smith', 'alice smith'],
     ['logit_bias', '{"50256": -100}', {'50256': -100}],
   ])('%s %s', (name, raw, value) => {
@@ -101,14 +105,23 @@ describe('MultiLine', () => {
 describe('context helpers', () => {
   it('estimates about 4 characters a token plus 4 a message', () => {
     expect(estimateTokens([])).toBe(0)
-    expect(estimateTokens([{content: 'abcdefgh', role: 'user'}, {content: null, role: 'assistant'}])).toBe(2 + 4 + 4)
+    expect(
+      estimateTokens([
+        {content: 'abcdefgh', role: 'user'},
+        {content: null, role: 'assistant'},
+      ]),
+    ).toBe(2 + 4 + 4)
   })
 
   it('recognises a 400 about context length, and nothing else', () => {
-    const body = {error: {code: 'context_length_exceeded', message: 'Please reduce the length of the messages or completion.'}}
+    const body = {
+      error: {code: 'context_length_exceeded', message: 'Please reduce the length of the messages or completion.'},
+    }
     expect(isContextLengthError(new BadRequestError(400, body, undefined, new Headers()))).toBe(true)
     expect(isContextLengthError(new Error('400 Bad Request: maximum context length is 8192 tokens'))).toBe(true)
-    expect(isContextLengthError(new BadRequestError(400, {error: {message: 'bad temperature'}}, undefined, new Headers()))).toBe(false)
+    expect(
+      isContextLengthError(new BadRequestError(400, {error: {message: 'bad temperature'}}, undefined, new Headers())),
+    ).toBe(false)
     expect(isContextLengthError(new InternalServerError(500, body, undefined, new Headers()))).toBe(false)
     expect(isContextLengthError(new Error('context length'))).toBe(false)
   })

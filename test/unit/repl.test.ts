@@ -1,6 +1,12 @@
 import {BadRequestError, InternalServerError} from 'groq-sdk'
 import {afterEach, describe, expect, it, vi} from 'vitest'
 
+import {mkdtempSync} from 'node:fs'
+import {readdir} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {ConversationStore} from '../../src/lib/conversations.js'
 import {installInterruptHandler, uninstallInterruptHandler} from '../../src/lib/interrupt.js'
 import type {ChatRequest, Conversation, TurnOptions, TurnResult} from '../../src/lib/chat/types.js'
 import {answer, fakeSend, memoryStore, start, SYSTEM} from '../fixtures/repl/fakes.js'
@@ -10,7 +16,9 @@ const assistant = (content: string) => ({content, role: 'assistant' as const})
 
 /** Waits until the signal is aborted (the REPL's Ctrl-C), then resolves as the real sender does. */
 const untilAborted = (signal: AbortSignal) =>
-  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), {once: true})))
+  new Promise<void>((resolve) =>
+    signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), {once: true}),
+  )
 
 afterEach(() => {
   uninstallInterruptHandler()
@@ -27,7 +35,11 @@ describe('runRepl: turns', () => {
     expect(await session.done).toBe(0)
     expect(fake.requests).toEqual([
       {messages: [SYSTEM, user('hello')], model: 'test-model', temperature: 0.5},
-      {messages: [SYSTEM, user('hello'), assistant('Hi there.'), user('how are you?')], model: 'test-model', temperature: 0.5},
+      {
+        messages: [SYSTEM, user('hello'), assistant('Hi there.'), user('how are you?')],
+        model: 'test-model',
+        temperature: 0.5,
+      },
     ])
     expect(fake.calls.map((call) => call.stream)).toEqual([true, true])
     expect(session.stdout.text()).toBe('Hi there.\nFine, thanks.\n')
@@ -47,7 +59,10 @@ describe('runRepl: turns', () => {
       async (_request, options) => {
         options.onReasoning?.('Thinking it over.')
         options.onDelta('Yes.')
-        return {...answer('Yes.'), message: {content: 'Yes.', executed_tools: [], reasoning: 'Thinking it over.', role: 'assistant'}}
+        return {
+          ...answer('Yes.'),
+          message: {content: 'Yes.', executed_tools: [], reasoning: 'Thinking it over.', role: 'assistant'},
+        }
       },
       'Again.',
     ])
@@ -59,11 +74,18 @@ describe('runRepl: turns', () => {
   })
 
   it('prints an error from sendTurn as one line, drops the question, and goes on', async () => {
-    const apiError = new InternalServerError(500, {error: {message: 'upstream hiccup', type: 'internal_error'}}, undefined, new Headers())
+    const apiError = new InternalServerError(
+      500,
+      {error: {message: 'upstream hiccup', type: 'internal_error'}},
+      undefined,
+      new Headers(),
+    )
     const fake = fakeSend([apiError, 'Second try works.'])
     const session = start({input: 'first\nsecond\n', sendTurn: fake.sendTurn})
     expect(await session.done).toBe(0)
-    expect(session.stderr.text()).toBe('Error: 500 Internal Server Error: upstream hiccup (internal_error) (/retry sends it again)\n')
+    expect(session.stderr.text()).toBe(
+      'Error: 500 Internal Server Error: upstream hiccup (internal_error) (/retry sends it again)\n',
+    )
     expect(fake.requests[1].messages).toEqual([SYSTEM, user('second')])
     expect(session.stdout.text()).toBe('Second try works.\n')
   })
@@ -71,12 +93,22 @@ describe('runRepl: turns', () => {
   it('explains a 400 context-length error instead of passing it on, and goes on', async () => {
     const tooLong = new BadRequestError(
       400,
-      {error: {code: 'context_length_exceeded', message: 'Please reduce the length of the messages or completion.', type: 'invalid_request_error'}},
+      {
+        error: {
+          code: 'context_length_exceeded',
+          message: 'Please reduce the length of the messages or completion.',
+          type: 'invalid_request_error',
+        },
+      },
       undefined,
       new Headers(),
     )
     const fake = fakeSend([tooLong, 'ok'])
-    const session = start({contextWindow: async () => 8192, input: 'a long question\n/clear\nshort\n', sendTurn: fake.sendTurn})
+    const session = start({
+      contextWindow: async () => 8192,
+      input: 'a long question\n/clear\nshort\n',
+      sendTurn: fake.sendTurn,
+    })
     expect(await session.done).toBe(0)
     const lines = session.stderr.text().split('\n')
     expect(lines[0]).toBe(
@@ -91,7 +123,9 @@ describe('runRepl: turns', () => {
 describe('runRepl: context window', () => {
   it('says so on stderr when the history nears the window (from the API usage), and offers /clear', async () => {
     const windows: string[] = []
-    const fake = fakeSend([async () => answer('long answer', {completion_tokens: 40, prompt_tokens: 45, total_tokens: 85})])
+    const fake = fakeSend([
+      async () => answer('long answer', {completion_tokens: 40, prompt_tokens: 45, total_tokens: 85}),
+    ])
     const session = start({
       contextWindow: async (model) => {
         windows.push(model)
@@ -116,7 +150,8 @@ describe('runRepl: context window', () => {
       contextWindow: async () => 100,
       input: 'hi\n',
       quiet: true,
-      sendTurn: fakeSend([async () => answer('x', {completion_tokens: 40, prompt_tokens: 50, total_tokens: 90})]).sendTurn,
+      sendTurn: fakeSend([async () => answer('x', {completion_tokens: 40, prompt_tokens: 50, total_tokens: 90})])
+        .sendTurn,
     })
     expect(await quiet.done).toBe(0)
     expect(quiet.stderr.text()).toBe('')
@@ -156,7 +191,19 @@ describe('runRepl: slash commands', () => {
     const fake = fakeSend([])
     const session = start({input: '/help\n', sendTurn: fake.sendTurn})
     expect(await session.done).toBe(0)
-    for (const command of ['/help', '/system', '/model', '/set', '/clear', '/retry', '/undo', '/save', '/load', '/history', '/exit']) {
+    for (const command of [
+      '/help',
+      '/system',
+      '/model',
+      '/set',
+      '/clear',
+      '/retry',
+      '/undo',
+      '/save',
+      '/load',
+      '/history',
+      '/exit',
+    ]) {
       expect(session.stderr.text()).toContain(`  ${command}`)
     }
     expect(session.stdout.text()).toBe('')
@@ -203,21 +250,22 @@ describe('runRepl: slash commands', () => {
   it('/set validates known parameters, passes unknown ones as given, and /unset drops them', async () => {
     const fake = fakeSend(['1', '2'])
     const session = start({
-      input: [
-        '/set temperature 0.2',
-        '/set temperature 3',
-        '/set top_p abc',
-        '/set max-completion-tokens 100',
-        '/set reasoning_effort extreme',
-        '/set stream true',
-        '/set model other',
-        '/set custom_knob {"a": 1}',
-        '/set',
-        'a',
-        '/unset custom_knob',
-        '/set temperature',
-        'b',
-      ].join('\n') + '\n',
+      input:
+        [
+          '/set temperature 0.2',
+          '/set temperature 3',
+          '/set top_p abc',
+          '/set max-completion-tokens 100',
+          '/set reasoning_effort extreme',
+          '/set stream true',
+          '/set model other',
+          '/set custom_knob {"a": 1}',
+          '/set',
+          'a',
+          '/unset custom_knob',
+          '/set temperature',
+          'b',
+        ].join('\n') + '\n',
       sendTurn: fake.sendTurn,
     })
     expect(await session.done).toBe(0)
@@ -306,7 +354,9 @@ describe('runRepl: slash commands', () => {
     const fake = fakeSend(['ok'])
     const session = start({input: '/frobnicate\n//etc/hosts is a file\n/exit\nnever sent\n', sendTurn: fake.sendTurn})
     expect(await session.done).toBe(0)
-    expect(session.stderr.text()).toBe('Error: Unknown command /frobnicate: /help lists them; start with // to send text that begins with /.\n')
+    expect(session.stderr.text()).toBe(
+      'Error: Unknown command /frobnicate: /help lists them; start with // to send text that begins with /.\n',
+    )
     expect(fake.requests.map((request) => request.messages.at(-1))).toEqual([user('/etc/hosts is a file')])
   })
 })
@@ -365,7 +415,12 @@ describe('runRepl: Ctrl-C', () => {
     expect(fake.calls[0].signal.aborted).toBe(true)
     expect(session.stdout.text()).toBe('Once upon a \nThe end.\n')
     expect(session.stderr.text()).toBe('Interrupted: the partial answer is kept (/retry asks again, /undo drops it).\n')
-    expect(fake.requests[1].messages).toEqual([SYSTEM, user('tell me a story'), assistant('Once upon a '), user('go on')])
+    expect(fake.requests[1].messages).toEqual([
+      SYSTEM,
+      user('tell me a story'),
+      assistant('Once upon a '),
+      user('go on'),
+    ])
   })
 
   it('keeps the partial answer from the deltas when the sender rejects on abort', async () => {
@@ -398,8 +453,30 @@ describe('runRepl: Ctrl-C', () => {
     const session = start({input: 'q\n/retry\n', sendTurn: fake.sendTurn})
     expect(await session.done).toBe(0)
     expect(session.stdout.text()).toBe('answer\n')
-    expect(session.stderr.text()).toBe('Interrupted before the answer began (/retry sends the question again).\nSending again: q\n')
+    expect(session.stderr.text()).toBe(
+      'Interrupted before the answer began (/retry sends the question again).\nSending again: q\n',
+    )
     expect(fake.requests[1].messages).toEqual([SYSTEM, user('q')])
+  })
+
+  it('Ctrl-C while the context window is still being looked up stops the turn before it is sent', async () => {
+    const fake = fakeSend(['answer'])
+    let resolveWindow = (_window: number) => {}
+    const window = new Promise<number>((resolve) => (resolveWindow = resolve))
+    const session = start({contextWindow: () => window, sendTurn: fake.sendTurn, tty: true})
+    await session.waitFor('test-model> ')
+    session.type('q\r')
+    // The turn has begun once the REPL leaves raw mode; it is waiting for the window.
+    await vi.waitFor(() => expect(session.stdin.rawModes.at(-1)).toBe(false))
+    process.emit('SIGINT')
+    resolveWindow(8192)
+    await session.waitFor('Interrupted before the answer began (/retry sends the question again).')
+    await session.waitFor(/test-model> $/)
+    session.type('/retry\r')
+    await session.waitFor('answer', 'stdout')
+    session.type('\u0004')
+    expect(await session.done).toBe(0)
+    expect(fake.requests).toEqual([{messages: [SYSTEM, user('q')], model: 'test-model'}])
   })
 
   it('exits with 0 on Ctrl-C while waiting for input', async () => {
@@ -441,7 +518,9 @@ describe('runRepl: saving and loading', () => {
       store,
     })
     expect(await session.done).toBe(0)
-    expect(store.saved.map((conversation) => [conversation.id, conversation.name, conversation.messages.length])).toEqual([
+    expect(
+      store.saved.map((conversation) => [conversation.id, conversation.name, conversation.messages.length]),
+    ).toEqual([
       ['id-1', undefined, 3],
       ['id-1', undefined, 5],
       ['id-1', 'trip', 5],
@@ -464,7 +543,11 @@ describe('runRepl: saving and loading', () => {
     const session = start({input: '/load project\nand now?\n', sendTurn: fake.sendTurn, store})
     expect(await session.done).toBe(0)
     expect(session.stderr.text()).toBe('Loaded project: 2 messages, model old-model.\n')
-    expect(fake.requests[0]).toEqual({messages: [...saved.messages, user('and now?')], model: 'old-model', temperature: 1.5})
+    expect(fake.requests[0]).toEqual({
+      messages: [...saved.messages, user('and now?')],
+      model: 'old-model',
+      temperature: 1.5,
+    })
     expect(store.saved.at(-1)).toMatchObject({
       created_at: saved.created_at,
       id: saved.id,
@@ -485,9 +568,36 @@ describe('runRepl: saving and loading', () => {
       store,
     })
     expect(await session.done).toBe(0)
-    expect(session.stderr.text()).toBe('History cleared (the system message stays). The previous conversation stays saved as project.\n')
+    expect(session.stderr.text()).toBe(
+      'History cleared (the system message stays). The previous conversation stays saved as project.\n',
+    )
     expect(store.saved.map((conversation) => conversation.id)).toEqual(['new-1'])
     expect(store.byKey.get(saved.id)).toEqual(saved)
+  })
+
+  it('works with the real ConversationStore: create on the first answer, autosave, /save NAME, /load in a new session', async () => {
+    const store = new ConversationStore(mkdtempSync(join(tmpdir(), 'groq-repl-store-')))
+    const first = start({input: 'a\n/save bad name!\n/save trip\nb\n', sendTurn: fakeSend(['1', '2']).sendTurn, store})
+    expect(await first.done).toBe(0)
+    expect(first.stderr.text()).toMatch(/^Error: Invalid conversation name "bad name!": .*\nSaved as trip\.\n$/)
+    const files = await readdir(store.dir)
+    expect(files).toHaveLength(1)
+    const saved = await store.load('trip')
+    expect(files[0]).toBe(`${saved.id}.json`)
+    expect(saved).toMatchObject({
+      messages: [SYSTEM, user('a'), assistant('1'), user('b'), assistant('2')],
+      model: 'test-model',
+      name: 'trip',
+      usage: {completion_tokens: 10, prompt_tokens: 20, total_tokens: 30},
+      version: 1,
+    })
+
+    const fake = fakeSend(['3'])
+    const second = start({input: '/load trip\nc\n', sendTurn: fake.sendTurn, store})
+    expect(await second.done).toBe(0)
+    expect(fake.requests[0].messages).toEqual([...saved.messages, user('c')])
+    expect(await readdir(store.dir)).toHaveLength(1)
+    expect((await store.load('trip')).messages).toHaveLength(7)
   })
 
   it('without a store, /save and /load say so; a failing store is one error line', async () => {

@@ -17,7 +17,8 @@ export function estimateTokens(messages: readonly ChatMessage[]): number {
   return total
 }
 
-const CONTEXT_TEXT = /context[ _-]?(length|window)|maximum context|too many tokens|reduce the length|prompt is too long/i
+const CONTEXT_TEXT =
+  /context[ _-]?(length|window)|maximum context|too many tokens|reduce the length|prompt is too long/i
 
 /** A 400 from the API (or an error carrying its text) saying the prompt does not fit the model. */
 export function isContextLengthError(error: unknown): boolean {

@@ -91,7 +91,11 @@ function parseKnown(name: string, spec: ParamSpec, text: string): unknown {
     }
     case 'integer': {
       const value = NUMBER.test(text) ? Number(text) : Number.NaN
-      if (!Number.isSafeInteger(value) || (spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
+      if (
+        !Number.isSafeInteger(value) ||
+        (spec.min !== undefined && value < spec.min) ||
+        (spec.max !== undefined && value > spec.max)
+      ) {
         throw new UsageError(`${name} must be ${rangeText('an integer', spec.min, spec.max)}, not ${text}`)
       }
       return value
@@ -113,7 +117,13 @@ function parseKnown(name: string, spec: ParamSpec, text: string): unknown {
     case 'response_format': {
       if (text === 'json_object' || text === 'text') return {type: text}
       const value = tryJSON(text)
-      if (value && typeof value === 'object' && !Array.isArray(value) && typeof (value as {type?: unknown}).type === 'string') return value
+      if (
+        value &&
+        typeof value === 'object' &&
+        !Array.isArray(value) &&
+        typeof (value as {type?: unknown}).type === 'string'
+      )
+        return value
       throw new UsageError(`${name} must be json_object, text, or a JSON object with a "type"`)
     }
     case 'stop': {

@@ -11,7 +11,7 @@
  * nothing had arrived yet, the question is dropped instead (/retry sends it again). Ctrl-C at an
  * empty prompt, Ctrl-D, /exit and the end of piped input all end the REPL with exit code 0.
  */
-import {randomBytes} from 'node:crypto'
+import {randomInt} from 'node:crypto'
 
 import {describeError} from '../errors.js'
 import {installInterruptHandler, uninstallInterruptHandler} from '../interrupt.js'
@@ -21,8 +21,13 @@ import {type Input, LineReader, MultiLine} from './repl-input.js'
 import {paramName, parseParam} from './repl-params.js'
 import type {ChatMessage, ChatRequest, Conversation, SendTurn, TurnResult, Usage} from './types.js'
 
-/** Where /save, /load and the autosave after every turn keep conversations. */
+/**
+ * Where /save, /load and the autosave after every turn keep conversations. The ConversationStore
+ * of src/lib/conversations.ts fits as it is.
+ */
 export interface ReplStore {
+  /** A new conversation in memory (its id and created_at are used); without it, ids come from newId. */
+  create?(init: {messages: ChatMessage[]; model: string; params: Record<string, unknown>}): Promise<Conversation>
   /** Finds a conversation by name or id; rejects (one-line message) when there is none. */
   load(nameOrId: string): Promise<Conversation>
   /** Creates or replaces the conversation with this id; may return the stored copy (its id and name win). */
@@ -37,7 +42,7 @@ export interface ReplOptions {
   /** When the request continues a saved conversation: its identity, so autosave updates it in place. */
   conversation?: Pick<Conversation, 'id'> & Partial<Pick<Conversation, 'created_at' | 'name' | 'usage'>>
   io: IO
-  /** Ids for new conversations (default: 20260515-143012-a1b2c3). */
+  /** Ids for new conversations when the store has no create() (default: the store's form, `mbx3k2a1-9fq2`). */
   newId?: () => string
   /** No banner and no notices (context-window warnings and the like); errors still show. */
   quiet?: boolean
@@ -92,9 +97,26 @@ const ASSISTANT_KEYS = ['role', 'content', 'name', 'tool_calls', 'function_call'
 
 const zeroUsage = (): Usage => ({completion_tokens: 0, prompt_tokens: 0, total_tokens: 0})
 
+/** The conversation store's id form: 8 base-36 digits of the time in ms, a dash, 4 random base-36 digits. */
 function defaultId(): string {
-  const stamp = new Date().toISOString().replaceAll(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')
-  return `${stamp}-${randomBytes(3).toString('hex')}`
+  const time = Date.now().toString(36).padStart(8, '0').slice(-8)
+  return `${time}-${randomInt(36 ** 4)
+    .toString(36)
+    .padStart(4, '0')}`
+}
+
+/** Sums every number in `added` into `total`, nested objects too (prompt_tokens_details, …). */
+function addUsage(total: Record<string, unknown>, added: Record<string, unknown>): Record<string, unknown> {
+  const sum: Record<string, unknown> = {...total}
+  for (const [key, value] of Object.entries(added)) {
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      sum[key] = (typeof sum[key] === 'number' ? (sum[key] as number) : 0) + value
+    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const inner = sum[key] && typeof sum[key] === 'object' && !Array.isArray(sum[key]) ? sum[key] : {}
+      sum[key] = addUsage(inner as Record<string, unknown>, value as Record<string, unknown>)
+    }
+  }
+  return sum
 }
 
 function contentText(content: ChatMessage['content']): string {
@@ -110,7 +132,8 @@ function requestMessage(message: ChatMessage): ChatMessage {
   if (message.role !== 'assistant') return message
   const clean: ChatMessage = {content: message.content ?? null, role: 'assistant'}
   for (const key of ASSISTANT_KEYS) {
-    if (key !== 'role' && key !== 'content' && message[key] !== undefined && message[key] !== null) clean[key] = message[key]
+    if (key !== 'role' && key !== 'content' && message[key] !== undefined && message[key] !== null)
+      clean[key] = message[key]
   }
   return clean
 }
@@ -218,10 +241,10 @@ class ReplSession {
   // ---- one turn ----------------------------------------------------------------------------------
 
   private async runTurn(): Promise<void> {
-    await this.checkFits()
-    const request: ChatRequest = {messages: this.messages.map(requestMessage), model: this.model, ...this.params}
+    // From here Ctrl-C stops this turn (also while the context window is still being looked up).
     const controller = new AbortController()
     this.turn = controller
+    this.reader.suspend()
     let answer = ''
     let stdoutEnd = '\n'
     let stderrEnd = '\n'
@@ -234,10 +257,12 @@ class ReplSession {
       this.io.stdout.write(text)
       stdoutEnd = text.at(-1) as string
     }
-    this.reader.suspend()
     let result: TurnResult | undefined
     let failure: unknown
     try {
+      await this.checkFits()
+      if (controller.signal.aborted) throw new Error('Interrupted')
+      const request: ChatRequest = {messages: this.messages.map(requestMessage), model: this.model, ...this.params}
       result = await this.options.sendTurn(request, {
         onDelta: (text) => {
           answer += text
@@ -274,12 +299,7 @@ class ReplSession {
     }
     this.messages.push(result.message ?? {content: answer, role: 'assistant'})
     if (result.usage) {
-      this.usage = {
-        ...this.usage,
-        completion_tokens: this.usage.completion_tokens + (result.usage.completion_tokens ?? 0),
-        prompt_tokens: this.usage.prompt_tokens + (result.usage.prompt_tokens ?? 0),
-        total_tokens: this.usage.total_tokens + (result.usage.total_tokens ?? 0),
-      }
+      this.usage = addUsage(this.usage, result.usage) as Usage
       const count = result.usage.total_tokens ?? result.usage.prompt_tokens + result.usage.completion_tokens
       if (Number.isFinite(count)) this.knownTokens = {count, length: this.messages.length}
     }
@@ -346,9 +366,9 @@ class ReplSession {
   private async checkFits(): Promise<void> {
     const window = await this.windowFor(this.model)
     if (!window) return
-    const reserve = [this.params.max_completion_tokens, this.params.max_tokens].find((value) => typeof value === 'number') as
-      | number
-      | undefined
+    const reserve = [this.params.max_completion_tokens, this.params.max_tokens].find(
+      (value) => typeof value === 'number',
+    ) as number | undefined
     const {count} = this.tokens()
     if (count + (reserve ?? 0) < window) return
     this.note(
@@ -448,7 +468,11 @@ class ReplSession {
   private async clear(): Promise<void> {
     const saved = this.options.store && this.id ? (this.name ?? this.id) : undefined
     let keep = 0
-    while (keep < this.messages.length && (this.messages[keep].role === 'system' || this.messages[keep].role === 'developer')) keep++
+    while (
+      keep < this.messages.length &&
+      (this.messages[keep].role === 'system' || this.messages[keep].role === 'developer')
+    )
+      keep++
     this.messages = this.messages.slice(0, keep)
     // A fresh conversation: autosave must not overwrite the one just cleared.
     this.id = undefined
@@ -457,7 +481,9 @@ class ReplSession {
     this.usage = zeroUsage()
     this.knownTokens = undefined
     this.lastFailed = undefined
-    this.say(`History cleared${keep ? ' (the system message stays)' : ''}.${saved ? ` The previous conversation stays saved as ${saved}.` : ''}`)
+    this.say(
+      `History cleared${keep ? ' (the system message stays)' : ''}.${saved ? ` The previous conversation stays saved as ${saved}.` : ''}`,
+    )
   }
 
   private history(): void {
@@ -467,7 +493,8 @@ class ReplSession {
       return
     }
     for (const message of shown) {
-      const content = contentText(message.content) || (Array.isArray(message.content) ? JSON.stringify(message.content) : '')
+      const content =
+        contentText(message.content) || (Array.isArray(message.content) ? JSON.stringify(message.content) : '')
       this.say(`${this.paint('1', `${message.role}:`)} ${content}`)
     }
     const {count, exact} = this.tokens()
@@ -563,7 +590,11 @@ class ReplSession {
   private async system(text: string): Promise<void> {
     const index = this.messages.findIndex((message) => message.role === 'system')
     if (!text) {
-      this.say(index < 0 ? 'No system message. /system TEXT sets one.' : `system: ${contentText(this.messages[index].content)}`)
+      this.say(
+        index < 0
+          ? 'No system message. /system TEXT sets one.'
+          : `system: ${contentText(this.messages[index].content)}`,
+      )
       return
     }
     if (text === '-') {
@@ -619,7 +650,13 @@ class ReplSession {
   }
 
   private async store(): Promise<void> {
-    const stored = await this.requireStore('/save').save(this.conversation())
+    const store = this.requireStore('/save')
+    if (!this.id && store.create) {
+      const created = await store.create({messages: [], model: this.model, params: {}})
+      this.id = created.id
+      this.createdAt = created.created_at
+    }
+    const stored = await store.save(this.conversation())
     if (stored) {
       this.id = stored.id ?? this.id
       this.name = stored.name ?? this.name
