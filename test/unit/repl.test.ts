@@ -479,7 +479,8 @@ describe('runRepl: Ctrl-C', () => {
     expect(fake.requests).toEqual([{messages: [SYSTEM, user('q')], model: 'test-model'}])
   })
 
-  it('exits with 0 on Ctrl-C while waiting for input', async () => {
+  it('exits with 0 on Ctrl-C while waiting for input (and installs no handler that was not there)', async () => {
+    const listeners = process.listenerCount('SIGINT')
     let asked = false
     const session = start({
       contextWindow: async () => {
@@ -491,6 +492,7 @@ describe('runRepl: Ctrl-C', () => {
     await new Promise((resolve) => setImmediate(resolve))
     process.emit('SIGINT')
     expect(await session.done).toBe(0)
+    expect(process.listenerCount('SIGINT')).toBe(listeners)
   })
 })
 

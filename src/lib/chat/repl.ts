@@ -142,6 +142,8 @@ function ownParams(source: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(source).filter(([key]) => !OWN_KEYS.has(key)))
 }
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`
+
 const shorten = (text: string, length = 60) => {
   const line = text.replaceAll(/\s+/g, ' ').trim()
   return line.length > length ? `${line.slice(0, length - 1)}…` : line
@@ -181,7 +183,9 @@ class ReplSession {
 
   async run(): Promise<number> {
     // The process-wide Ctrl-C handler exits with 130; here Ctrl-C stops an answer instead.
+    const listeners = process.listenerCount('SIGINT')
     uninstallInterruptHandler()
+    const hadHandler = process.listenerCount('SIGINT') < listeners
     const onSigint = () => this.interrupt()
     process.on('SIGINT', onSigint)
     this.reader = new LineReader(this.io, {completer: complete, onSigint})
@@ -195,7 +199,7 @@ class ReplSession {
     } finally {
       this.reader.close()
       process.off('SIGINT', onSigint)
-      installInterruptHandler()
+      if (hadHandler) installInterruptHandler()
       await write(this.io.stdout, '').catch(() => {})
     }
   }
@@ -498,7 +502,7 @@ class ReplSession {
       this.say(`${this.paint('1', `${message.role}:`)} ${content}`)
     }
     const {count, exact} = this.tokens()
-    this.say(this.paint('2', `(${shown.length} messages, ${exact ? '' : '~'}${formatCount(count)} tokens)`))
+    this.say(this.paint('2', `(${plural(shown.length, 'message')}, ${exact ? '' : '~'}${formatCount(count)} tokens)`))
   }
 
   private async load(nameOrId: string): Promise<void> {
@@ -518,7 +522,7 @@ class ReplSession {
     this.knownTokens = undefined
     this.lastFailed = undefined
     const count = this.messages.filter((message) => message.role !== 'system').length
-    this.say(`Loaded ${conversation.name ?? conversation.id}: ${count} messages, model ${this.model}.`)
+    this.say(`Loaded ${conversation.name ?? conversation.id}: ${plural(count, 'message')}, model ${this.model}.`)
     await this.checkNearLimit()
   }
 
@@ -621,7 +625,7 @@ class ReplSession {
     this.lastFailed = undefined
     if (this.knownTokens && this.knownTokens.length > this.messages.length) this.knownTokens = undefined
     const left = this.messages.filter((message) => message.role !== 'system').length
-    this.say(`Dropped the last exchange ("${shorten(question, 40)}"); ${left} messages left.`)
+    this.say(`Dropped the last exchange ("${shorten(question, 40)}"); ${plural(left, 'message')} left.`)
     await this.persist()
   }
 
