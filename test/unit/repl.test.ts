@@ -1,7 +1,7 @@
 import {BadRequestError, InternalServerError} from 'groq-sdk'
 import {afterEach, describe, expect, it, vi} from 'vitest'
 
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {readdir} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -600,6 +600,7 @@ describe('runRepl: saving and loading', () => {
     expect(fake.requests[0].messages).toEqual([...saved.messages, user('c')])
     expect(await readdir(store.dir)).toHaveLength(1)
     expect((await store.load('trip')).messages).toHaveLength(7)
+    rmSync(store.dir, {force: true, recursive: true})
   })
 
   it('without a store, /save and /load say so; a failing store is one error line', async () => {
