@@ -46,6 +46,14 @@ describe('runRepl: turns', () => {
     expect(session.stderr.text()).toBe('')
   })
 
+  it('sends an initial prompt as the first turn', async () => {
+    const fake = fakeSend(['first', 'second'])
+    const session = start({input: 'more\n', prompt: 'question', sendTurn: fake.sendTurn})
+    expect(await session.done).toBe(0)
+    expect(fake.requests[1].messages).toEqual([SYSTEM, user('question'), assistant('first'), user('more')])
+    expect(session.stdout.text()).toBe('first\nsecond\n')
+  })
+
   it('prints a non-streamed answer whole', async () => {
     const fake = fakeSend(['Whole answer.'])
     const session = start({input: 'hi\n', sendTurn: fake.sendTurn, stream: false})

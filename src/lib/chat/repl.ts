@@ -44,6 +44,8 @@ export interface ReplOptions {
   io: IO
   /** Ids for new conversations when the store has no create() (default: the store's form, `mbx3k2a1-9fq2`). */
   newId?: () => string
+  /** Sent as the first turn, before the first prompt (`groq chat -i "question"`). */
+  prompt?: string
   /** No banner and no notices (context-window warnings and the like); errors still show. */
   quiet?: boolean
   /** Model, messages so far (a system message, say) and parameters; `stream` in it is ignored. */
@@ -192,6 +194,7 @@ class ReplSession {
     void this.windowFor(this.model)
     try {
       if (this.reader.terminal) this.note(`Chatting with ${this.model}. /help lists commands; Ctrl-D quits.`)
+      if (this.options.prompt?.trim()) await this.ask(this.options.prompt)
       return await this.loop()
     } catch (error) {
       this.error(describeError(error).message)
@@ -226,10 +229,14 @@ class ReplSession {
       }
       const text = entry.command && entry.text.startsWith('//') ? entry.text.slice(1) : entry.text
       if (text.trim() === '') continue
-      this.lastFailed = undefined
-      this.messages.push({content: text, role: 'user'})
-      await this.runTurn()
+      await this.ask(text)
     }
+  }
+
+  private async ask(text: string): Promise<void> {
+    this.lastFailed = undefined
+    this.messages.push({content: text, role: 'user'})
+    await this.runTurn()
   }
 
   private prompt(): string {
