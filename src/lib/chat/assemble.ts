@@ -148,6 +148,21 @@ export class ChunkAssembler {
     }
   }
 
+  /**
+   * The same as add() of the last plain text chunk with `text` as its one delta field: what a chunk
+   * that matched the ChunkTemplate (fast-chunk.ts) would have done.
+   */
+  appendText(field: 'content' | 'reasoning', text: string): void {
+    this.count++
+    const state = this.choice(0)
+    if (field === 'content') {
+      state.content += text
+      state.hasContent = true
+    } else {
+      state.reasoning = (state.reasoning ?? '') + text
+    }
+  }
+
   private addXGroq(xGroq: XGroqChunk): void {
     const target = (this.xGroq ??= {})
     for (const key of Object.keys(xGroq)) {

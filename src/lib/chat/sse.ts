@@ -35,6 +35,21 @@ export class SSEParser {
       this.pendingCR = text.charCodeAt(text.length - 1) === 13
       text = text.replaceAll(/\r\n?/g, '\n')
     }
+    // Fast path: the piece is exactly one `data:` line and its blank line (one event per HTTP chunk,
+    // which is how servers send a chat stream).
+    if (this.rest.length === 0 && this.data === undefined && this.event === undefined) {
+      const length = text.length
+      if (
+        length > 7 &&
+        text.charCodeAt(length - 1) === 10 &&
+        text.charCodeAt(length - 2) === 10 &&
+        text.startsWith('data: ') &&
+        text.indexOf('\n') === length - 2
+      ) {
+        this.onEvent(text.slice(6, length - 2), undefined)
+        return
+      }
+    }
     const buffer = this.rest.length > 0 ? this.rest + text : text
     let start = 0
     let newline = buffer.indexOf('\n')

@@ -1,11 +1,17 @@
 import type {GroqClient} from '../client.js'
 import {type Completion, historyMessage} from './assemble.js'
+import {nodeFetch} from './http.js'
 import {readChatStream} from './stream.js'
 import type {ChatMessage, ChatRequest, SendTurn, TurnOptions, TurnResult, Usage} from './types.js'
 
 export interface SendTurnOptions {
   /** A stream with no byte for this long fails with a network error (default: none). */
   idleTimeoutMs?: number
+  /**
+   * 'node' (default): requests go through our node:http transport (see http.ts), which the stream
+   * reader consumes without a promise per network read; 'fetch': the client's own fetch.
+   */
+  transport?: 'fetch' | 'node'
 }
 
 /**
@@ -16,7 +22,8 @@ export interface SendTurnOptions {
  * Errors before the answer starts (HTTP status, network) are the SDK's own errors, thrown as is.
  * Ctrl-C (the signal) gives `interrupted: true` and whatever arrived so far, for the REPL to keep.
  */
-export function createSendTurn(client: GroqClient, sendOptions: SendTurnOptions = {}): SendTurn {
+export function createSendTurn(sdkClient: GroqClient, sendOptions: SendTurnOptions = {}): SendTurn {
+  const client = sendOptions.transport === 'fetch' ? sdkClient : sdkClient.withOptions({fetch: nodeFetch as unknown as typeof fetch})
   return async function sendTurn(request: ChatRequest, options: TurnOptions): Promise<TurnResult> {
     const startedAt = performance.now()
     const {signal} = options
@@ -48,7 +55,7 @@ export function createSendTurn(client: GroqClient, sendOptions: SendTurnOptions 
       }
     }
 
-    let response: Response
+    let response: {body: NodeJS.ReadableStream | ReadableStream<Uint8Array> | null}
     try {
       response = await create(body, {signal}).asResponse()
     } catch (error) {
