@@ -113,7 +113,7 @@ Values of FILE|JSON flags starting with { or [ are inline JSON; anything else is
       multipleNonGreedy: true,
     }),
     stream: Flags.boolean({allowNo: true, default: true, description: 'print the answer as it is generated (--no-stream: one response)', helpGroup: OUTPUT}),
-    'raw-chunks': Flags.boolean({description: 'print each streamed chunk as one JSON line', exclusive: ['json'], helpGroup: OUTPUT}),
+    'raw-chunks': Flags.boolean({description: 'print each streamed chunk as one JSON line (not with --json)', helpGroup: OUTPUT}),
     stats: Flags.boolean({allowNo: true, description: 'print model, tokens, time to first token and speed to stderr (config: chat.stats)', helpGroup: OUTPUT}),
     interactive: Flags.boolean({char: 'i', description: 'chat session in the terminal (also: no prompt on a TTY)', helpGroup: SESSION}),
     save: Flags.boolean({allowNo: true, description: 'save the conversation', helpGroup: SESSION}),
@@ -123,6 +123,7 @@ Values of FILE|JSON flags starting with { or [ are inline JSON; anything else is
 
   async run(): Promise<void> {
     const {flags} = this
+    if (flags['raw-chunks'] && (flags.json || flags.output === 'json')) throw new UsageError('--raw-chunks: cannot be used with --json')
     const mode = this.outputMode()
     if (mode === 'raw' && !flags.stream) throw new UsageError('--raw-chunks: needs a stream (drop --no-stream)')
 

@@ -233,7 +233,7 @@ export class ChunkAssembler {
       const index = call.index ?? map.size
       let current = map.get(index)
       if (!current) {
-        current = {function: {arguments: '', name: ''}, id: '', type: 'function'}
+        current = {id: '', type: 'function', function: {name: '', arguments: ''}}
         map.set(index, current)
       }
       if (call.id) current.id = call.id

@@ -118,9 +118,9 @@ export async function readChatStream(body: Body, options: StreamOptions = {}): P
     try {
       chunk = JSON.parse(data) as ChatChunk
     } catch {
-      throw new StreamError(`The stream sent a chunk that is not JSON: ${data.slice(0, 200)}`, ExitCode.error, assembler)
+      throw failure(`The stream sent a chunk that is not JSON: ${data.slice(0, 200)}`)
     }
-    if (event === 'error' || chunk.error) throw new StreamError(`Stream error: ${errorLine(chunk.error ?? chunk)}`, ExitCode.error, assembler)
+    if (event === 'error' || chunk.error) throw failure(`Stream error: ${errorLine(chunk.error ?? chunk)}`)
     if (onChunk) onChunk(data)
     assembler.add(chunk)
     if (event === undefined) template.learn(data, chunk)
@@ -139,8 +139,14 @@ export async function readChatStream(body: Body, options: StreamOptions = {}): P
       }
     }
     const xError = chunk.x_groq?.error
-    if (xError) throw new StreamError(`Stream error: ${errorLine(xError)}`, ExitCode.error, assembler)
+    if (xError) throw failure(`Stream error: ${errorLine(xError)}`)
   })
+
+  /** An error in the stream: the text that came before it is written first. */
+  function failure(message: string): StreamError {
+    flush()
+    return new StreamError(message, ExitCode.error, assembler)
+  }
 
   function flush(): void {
     if (reasoning) {
@@ -170,7 +176,7 @@ export async function readChatStream(body: Body, options: StreamOptions = {}): P
     new StreamError(`The connection was cut while streaming the answer${causeSuffix(error)}`, ExitCode.network, assembler)
   const stalled = () =>
     new StreamError(
-      `No data for ${Math.round((options.idleTimeoutMs ?? 0) / 1000)}s while streaming the answer (raise --timeout?)`,
+      `No data for ${formatMs(options.idleTimeoutMs ?? 0)} while streaming the answer (raise --timeout?)`,
       ExitCode.network,
       assembler,
     )
@@ -189,6 +195,8 @@ export async function readChatStream(body: Body, options: StreamOptions = {}): P
   }
   return {assembler, firstDeltaAt, interrupted: false}
 }
+
+const formatMs = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`)
 
 const causeSuffix = (error: unknown) => {
   const cause = causeText(error)
@@ -304,6 +312,7 @@ function readNode(body: NodeJS.ReadableStream, driver: Driver): Promise<void> {
     let decoder: StringDecoder | undefined
     let decoding = false
     const onData = (bytes: Buffer) => {
+      if (stopping) return
       active = true
       const last = bytes[bytes.length - 1]
       let text: string
@@ -327,7 +336,11 @@ function readNode(body: NodeJS.ReadableStream, driver: Driver): Promise<void> {
         queueMicrotask(deliver)
       }
     }
+    // Once [DONE] or the end is reached, only the last write is awaited; later events change nothing.
+    let stopping = false
     const done = () => {
+      if (stopping) return
+      stopping = true
       let wait: Promise<unknown> | undefined
       try {
         wait = driver.deliver()
@@ -340,6 +353,7 @@ function readNode(body: NodeJS.ReadableStream, driver: Driver): Promise<void> {
     }
     const onEnd = () => {
       ending = true
+      if (stopping) return
       try {
         if (decoder) driver.feed(decoder.end())
         driver.finish()
@@ -349,10 +363,12 @@ function readNode(body: NodeJS.ReadableStream, driver: Driver): Promise<void> {
       }
       done()
     }
-    const onError = (error: Error) => settle(isAbort(error) ? error : driver.cut(error))
+    const onError = (error: Error) => {
+      if (!stopping) settle(isAbort(error) ? error : driver.cut(error))
+    }
     // A socket closed before 'end' without an error event: the connection was cut.
     const onClose = () => {
-      if (!ending) settle(driver.cut(new Error('closed')))
+      if (!ending && !stopping) settle(driver.cut(new Error('closed')))
     }
     stream.on('data', onData)
     stream.on('end', onEnd)
