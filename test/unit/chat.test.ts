@@ -315,6 +315,28 @@ describe('groq chat: API and stream failures', () => {
     })
   })
 
+  it("429: exit 5 (with retries off); the SDK's own retry works through our transport", async () => {
+    intercept(429, {error: {message: 'Rate limit reached', type: 'tokens', code: 'rate_limit_exceeded'}}, json)
+    const limited = await run(Chat, ['--max-retries', '0', PROMPT], {env: env()})
+    expect(limited.exitCode).toBe(5)
+    expect(limited.stderr).toBe('Error: 429 Too Many Requests: Rate limit reached (tokens, rate_limit_exceeded)\n')
+
+    const scope = nock(API)
+      .post(PATH)
+      .reply(503, {error: {message: 'busy'}}, {...json, 'retry-after-ms': '1'})
+      .post(PATH)
+      .reply(200, fixture('basic.sse'), SSE)
+    const retried = await run(Chat, ['--max-retries', '1', PROMPT], {env: env()})
+    expect(scope.isDone()).toBe(true)
+    expect(retried).toEqual({exitCode: 0, stderr: '', stdout: fixture('basic.txt')})
+  })
+
+  it('a request that times out before the answer starts: exit 6', async () => {
+    nock(API).post(PATH).delay(500).reply(200, fixture('basic.sse'), SSE)
+    const result = await run(Chat, ['--timeout', '50ms', '--max-retries', '0', PROMPT], {env: env()})
+    expect(result).toEqual({exitCode: 6, stderr: 'Error: Request to https://api.groq.com timed out (raise --timeout?)\n', stdout: ''})
+  })
+
   it('no API key: exit 3, after the request was built (bad flags still exit 2 first)', async () => {
     const result = await run(Chat, [PROMPT], {env: tempHome().env})
     expect(result.exitCode).toBe(3)
