@@ -125,7 +125,9 @@ Values of FILE|JSON flags starting with { or [ are inline JSON; anything else is
     const {flags} = this
     if (flags['raw-chunks'] && (flags.json || flags.output === 'json')) throw new UsageError('--raw-chunks: cannot be used with --json')
     const mode = this.outputMode()
-    if (mode === 'raw' && !flags.stream) throw new UsageError('--raw-chunks: needs a stream (drop --no-stream)')
+    if (mode === 'raw' && !flags.stream) {
+      throw new UsageError(`${flags['raw-chunks'] ? '--raw-chunks' : '-o ndjson'}: needs a stream (drop --no-stream)`)
+    }
 
     // CONVERSATION HOOK: src/lib/conversations.ts (another helper) will load the history here for
     // --continue / --conversation (passed to buildRequest as `history`), and save the turn after it
@@ -140,8 +142,10 @@ Values of FILE|JSON flags starting with { or [ are inline JSON; anything else is
     const wantsRepl = flags.interactive || (prompt === undefined && stdinTTY && !flags.messages && !flags.message)
     if (wantsRepl) {
       // REPL HOOK: src/lib/chat/repl.ts (another helper) plugs in here, roughly:
+      //   const request = buildRequest(flags as ChatFlags, {defaultModel, requireMessage: false})  // model, params, system
+      //   const send = createSendTurn(await this.client(), {idleTimeoutMs: this.settings.timeoutMs})
       //   const {runRepl} = await import('../lib/chat/repl.js')
-      //   return runRepl({io: this.io, request: buildRequest(flags, …), send: createSendTurn(await this.client()), signal: this.signal, …})
+      //   return runRepl({io: this.io, request, send, signal: this.signal, stats: this.wantsStats()})
       // It needs a TTY on stdin; on a pipe -i is a usage error.
       throw new UsageError('Interactive chat is not available yet: give a prompt, e.g. groq chat "hello", or pipe one on stdin')
     }

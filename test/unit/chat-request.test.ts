@@ -95,6 +95,16 @@ describe('buildRequest', () => {
     ])
   })
 
+  it('requireMessage: false (the REPL) gives the model, parameters and system prompt with no message yet', () => {
+    expect(buildRequest({system: 'S', temperature: '0.5'}, {requireMessage: false})).toEqual({
+      model: 'llama-3.3-70b-versatile',
+      messages: [{role: 'system', content: 'S'}],
+      temperature: 0.5,
+    })
+    expect(buildRequest({}, {requireMessage: false}).messages).toEqual([])
+    expect(() => buildRequest({}, {})).toThrow('No message to send')
+  })
+
   it('the default model: --model, else the configured one, else llama-3.3-70b-versatile', () => {
     expect(buildRequest({}, {userText: 'x'}).model).toBe('llama-3.3-70b-versatile')
     expect(buildRequest({}, {defaultModel: 'qwen/qwen3-32b', userText: 'x'}).model).toBe('qwen/qwen3-32b')

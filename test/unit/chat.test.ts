@@ -290,6 +290,7 @@ describe('groq chat: bad input is refused before any request (exit 2, naming the
     [['--param', 'novalue'], '--param: "novalue" must be key=value'],
     [['--param', '__proto__.x=1'], '--param: "__proto__.x" is not a valid key'],
     [['--raw-chunks', '--no-stream'], '--raw-chunks: needs a stream (drop --no-stream)'],
+    [['-o', 'ndjson', '--no-stream'], '-o ndjson: needs a stream (drop --no-stream)'],
     [['--raw-chunks', '--json'], '--raw-chunks: cannot be used with --json'],
     [['--continue'], '--continue: saved conversations are not available yet'],
     [['--conversation', 'work'], '--conversation: saved conversations are not available yet'],

@@ -59,6 +59,11 @@ export interface BuildOptions {
   history?: ChatMessage[]
   /** Reads a file named by a flag; injectable for tests. Default: fs.readFileSync. */
   readFile?: (path: string) => Buffer
+  /**
+   * False for the REPL: no message yet is fine; the body then holds the model, the parameters and
+   * any system/--message/--messages messages, and each turn appends to `messages`. Default true.
+   */
+  requireMessage?: boolean
   /** Reads stdin for `--messages -` (already read by the caller). */
   stdinText?: string
   /** The user's text for this turn (stdin and/or the prompt argument, already joined), if any. */
@@ -115,7 +120,7 @@ export function buildRequest(flags: ChatFlags, options: BuildOptions = {}): Chat
   for (const entry of flags.message ?? []) messages.push(parseMessageFlag(entry))
   const user = userMessage(options.userText, flags.image ?? [], read)
   if (user) messages.push(user)
-  if (messages.length === 0) throw new UsageError('No message to send: give a prompt, pipe text on stdin, or use --message/--messages')
+  if (messages.length === 0 && options.requireMessage !== false) throw new UsageError('No message to send: give a prompt, pipe text on stdin, or use --message/--messages')
 
   const body: ChatRequest = {model, messages}
 
