@@ -1,6 +1,5 @@
 import type {GroqClient} from '../client.js'
 import {type Completion, historyMessage} from './assemble.js'
-import {nodeFetch} from './http.js'
 import {readChatStream} from './stream.js'
 import type {ChatMessage, ChatRequest, SendTurn, TurnOptions, TurnResult, Usage} from './types.js'
 
@@ -8,8 +7,8 @@ export interface SendTurnOptions {
   /** A stream with no byte for this long fails with a network error (default: none). */
   idleTimeoutMs?: number
   /**
-   * 'node' (default): requests go through our node:http transport (see http.ts), which the stream
-   * reader consumes without a promise per network read; 'fetch': the client's own fetch.
+   * 'node' (default): the client's transport (src/lib/transport.ts, on node:http), which the stream
+   * reader consumes without a promise per network read; 'fetch': Node's global fetch (for comparison).
    */
   transport?: 'fetch' | 'node'
 }
@@ -23,7 +22,7 @@ export interface SendTurnOptions {
  * Ctrl-C (the signal) gives `interrupted: true` and whatever arrived so far, for the REPL to keep.
  */
 export function createSendTurn(sdkClient: GroqClient, sendOptions: SendTurnOptions = {}): SendTurn {
-  const client = sendOptions.transport === 'fetch' ? sdkClient : sdkClient.withOptions({fetch: nodeFetch as unknown as typeof fetch})
+  const client = sendOptions.transport === 'fetch' ? sdkClient.withOptions({fetch: globalThis.fetch}) : sdkClient
   return async function sendTurn(request: ChatRequest, options: TurnOptions): Promise<TurnResult> {
     const startedAt = performance.now()
     const {signal} = options
