@@ -42,44 +42,103 @@ Values of FILE|JSON flags starting with { or [ are inline JSON; anything else is
   }
 
   static flags = {
-    model: Flags.string({char: 'm', description: 'model id (default: config model.chat, then llama-3.3-70b-versatile)', helpGroup: MODEL}),
+    model: Flags.string({
+      char: 'm',
+      description: 'model id (default: config model.chat, then llama-3.3-70b-versatile)',
+      helpGroup: MODEL,
+    }),
     system: Flags.string({char: 's', description: 'system prompt (sent first)', helpGroup: MESSAGES}),
     temperature: Flags.string({description: 'sampling temperature, 0 to 2', helpGroup: MODEL, helpValue: '<0-2>'}),
     'top-p': Flags.string({description: 'nucleus sampling, 0 to 1', helpGroup: MODEL, helpValue: '<0-1>'}),
-    'max-tokens': Flags.string({description: 'most tokens to generate (sent as max_completion_tokens)', helpGroup: MODEL, helpValue: '<n>'}),
-    stop: Flags.string({description: 'stop sequence (repeatable, up to 4)', helpGroup: MODEL, multiple: true, multipleNonGreedy: true}),
-    seed: Flags.string({description: 'seed for best-effort deterministic sampling', helpGroup: MODEL, helpValue: '<integer>'}),
+    'max-tokens': Flags.string({
+      description: 'most tokens to generate (sent as max_completion_tokens)',
+      helpGroup: MODEL,
+      helpValue: '<n>',
+    }),
+    stop: Flags.string({
+      description: 'stop sequence (repeatable, up to 4)',
+      helpGroup: MODEL,
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
+    seed: Flags.string({
+      description: 'seed for best-effort deterministic sampling',
+      helpGroup: MODEL,
+      helpValue: '<integer>',
+    }),
     n: Flags.string({description: 'number of choices (the API supports only 1)', helpGroup: MODEL, helpValue: '<1>'}),
-    'frequency-penalty': Flags.string({description: 'frequency penalty, -2 to 2', helpGroup: MODEL, helpValue: '<-2-2>'}),
+    'frequency-penalty': Flags.string({
+      description: 'frequency penalty, -2 to 2',
+      helpGroup: MODEL,
+      helpValue: '<-2-2>',
+    }),
     'presence-penalty': Flags.string({description: 'presence penalty, -2 to 2', helpGroup: MODEL, helpValue: '<-2-2>'}),
-    'service-tier': Flags.string({description: 'service tier', helpGroup: MODEL, options: [...ENUM_PARAMS.service_tier.values]}),
+    'service-tier': Flags.string({
+      description: 'service tier',
+      helpGroup: MODEL,
+      options: [...ENUM_PARAMS.service_tier.values],
+    }),
     'reasoning-format': Flags.string({
       description: 'how reasoning is returned (parsed: to stderr, or in --json)',
       helpGroup: MODEL,
       options: [...ENUM_PARAMS.reasoning_format.values],
     }),
-    'reasoning-effort': Flags.string({description: 'reasoning effort', helpGroup: MODEL, options: [...ENUM_PARAMS.reasoning_effort.values]}),
-    'include-reasoning': Flags.boolean({allowNo: true, description: 'include the reasoning (not with --reasoning-format)', helpGroup: MODEL}),
+    'reasoning-effort': Flags.string({
+      description: 'reasoning effort',
+      helpGroup: MODEL,
+      options: [...ENUM_PARAMS.reasoning_effort.values],
+    }),
+    'include-reasoning': Flags.boolean({
+      allowNo: true,
+      description: 'include the reasoning (not with --reasoning-format)',
+      helpGroup: MODEL,
+    }),
     user: Flags.string({description: 'end-user id, for abuse monitoring', helpGroup: MODEL}),
-    logprobs: Flags.boolean({allowNo: true, description: 'return log probabilities of the output tokens', helpGroup: MODEL}),
-    'top-logprobs': Flags.string({description: 'most likely tokens per position, 0 to 20 (with --logprobs)', helpGroup: MODEL, helpValue: '<0-20>'}),
-    'logit-bias': Flags.string({description: 'token id to bias, as JSON: {"1234": -100}', helpGroup: MODEL, helpValue: 'FILE|JSON'}),
-    'response-format': Flags.string({description: 'answer format (json_schema needs --schema)', helpGroup: TOOLS, options: [...RESPONSE_FORMATS]}),
+    logprobs: Flags.boolean({
+      allowNo: true,
+      description: 'return log probabilities of the output tokens',
+      helpGroup: MODEL,
+    }),
+    'top-logprobs': Flags.string({
+      description: 'most likely tokens per position, 0 to 20 (with --logprobs)',
+      helpGroup: MODEL,
+      helpValue: '<0-20>',
+    }),
+    'logit-bias': Flags.string({
+      description: 'token id to bias, as JSON: {"1234": -100}',
+      helpGroup: MODEL,
+      helpValue: 'FILE|JSON',
+    }),
+    'response-format': Flags.string({
+      description: 'answer format (json_schema needs --schema)',
+      helpGroup: TOOLS,
+      options: [...RESPONSE_FORMATS],
+    }),
     schema: Flags.string({
-      description: 'JSON Schema for structured output (implies --response-format json_schema); a {name, schema, strict} object is sent as is',
+      description:
+        'JSON Schema for structured output (implies --response-format json_schema); a {name, schema, strict} object is sent as is',
       helpGroup: TOOLS,
       helpValue: 'FILE|JSON',
     }),
     tool: Flags.string({
-      description: 'tool definition (repeatable): a tool, a bare function, or an array of them; or browser_search, code_interpreter',
+      description:
+        'tool definition (repeatable): a tool, a bare function, or an array of them; or browser_search, code_interpreter',
       helpGroup: TOOLS,
       helpValue: 'FILE|JSON',
       multiple: true,
       multipleNonGreedy: true,
     }),
     'tool-choice': Flags.string({description: 'none, auto, required, a function name, or JSON', helpGroup: TOOLS}),
-    'parallel-tool-calls': Flags.boolean({allowNo: true, description: 'allow several tool calls in one answer', helpGroup: TOOLS}),
-    'disable-tool-validation': Flags.boolean({allowNo: true, description: 'return tool calls without checking them against --tool', helpGroup: TOOLS}),
+    'parallel-tool-calls': Flags.boolean({
+      allowNo: true,
+      description: 'allow several tool calls in one answer',
+      helpGroup: TOOLS,
+    }),
+    'disable-tool-validation': Flags.boolean({
+      allowNo: true,
+      description: 'return tool calls without checking them against --tool',
+      helpGroup: TOOLS,
+    }),
     document: Flags.string({
       description: 'document to ground the answer (repeatable): a text file, a JSON file, or {id?, source} JSON',
       helpGroup: TOOLS,
@@ -87,11 +146,24 @@ Values of FILE|JSON flags starting with { or [ are inline JSON; anything else is
       multiple: true,
       multipleNonGreedy: true,
     }),
-    'citation-options': Flags.string({description: 'citations from documents or search', helpGroup: TOOLS, options: [...ENUM_PARAMS.citation_options.values]}),
-    'search-settings': Flags.string({description: 'web search settings (include_domains, country, …)', helpGroup: TOOLS, helpValue: 'FILE|JSON'}),
-    'compound-custom': Flags.string({description: 'Compound models and tools configuration', helpGroup: TOOLS, helpValue: 'FILE|JSON'}),
+    'citation-options': Flags.string({
+      description: 'citations from documents or search',
+      helpGroup: TOOLS,
+      options: [...ENUM_PARAMS.citation_options.values],
+    }),
+    'search-settings': Flags.string({
+      description: 'web search settings (include_domains, country, …)',
+      helpGroup: TOOLS,
+      helpValue: 'FILE|JSON',
+    }),
+    'compound-custom': Flags.string({
+      description: 'Compound models and tools configuration',
+      helpGroup: TOOLS,
+      helpValue: 'FILE|JSON',
+    }),
     image: Flags.string({
-      description: 'image for a vision model (repeatable): a URL, or a local PNG/JPEG/GIF/WebP/BMP file (sent as base64)',
+      description:
+        'image for a vision model (repeatable): a URL, or a local PNG/JPEG/GIF/WebP/BMP file (sent as base64)',
       helpGroup: MESSAGES,
       helpValue: 'PATH|URL',
       multiple: true,
@@ -104,7 +176,11 @@ Values of FILE|JSON flags starting with { or [ are inline JSON; anything else is
       multiple: true,
       multipleNonGreedy: true,
     }),
-    messages: Flags.string({description: 'JSON array of messages to start from ("-": stdin)', helpGroup: MESSAGES, helpValue: 'FILE'}),
+    messages: Flags.string({
+      description: 'JSON array of messages to start from ("-": stdin)',
+      helpGroup: MESSAGES,
+      helpValue: 'FILE',
+    }),
     param: Flags.string({
       description: 'any other request field (repeatable); value parsed as JSON when it parses',
       helpGroup: MODEL,
@@ -112,18 +188,39 @@ Values of FILE|JSON flags starting with { or [ are inline JSON; anything else is
       multiple: true,
       multipleNonGreedy: true,
     }),
-    stream: Flags.boolean({allowNo: true, default: true, description: 'print the answer as it is generated (--no-stream: one response)', helpGroup: OUTPUT}),
-    'raw-chunks': Flags.boolean({description: 'print each streamed chunk as one JSON line (not with --json)', helpGroup: OUTPUT}),
-    stats: Flags.boolean({allowNo: true, description: 'print model, tokens, time to first token and speed to stderr (config: chat.stats)', helpGroup: OUTPUT}),
-    interactive: Flags.boolean({char: 'i', description: 'chat session in the terminal (also: no prompt on a TTY)', helpGroup: SESSION}),
+    stream: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'print the answer as it is generated (--no-stream: one response)',
+      helpGroup: OUTPUT,
+    }),
+    'raw-chunks': Flags.boolean({
+      description: 'print each streamed chunk as one JSON line (not with --json)',
+      helpGroup: OUTPUT,
+    }),
+    stats: Flags.boolean({
+      allowNo: true,
+      description: 'print model, tokens, time to first token and speed to stderr (config: chat.stats)',
+      helpGroup: OUTPUT,
+    }),
+    interactive: Flags.boolean({
+      char: 'i',
+      description: 'chat session in the terminal (also: no prompt on a TTY)',
+      helpGroup: SESSION,
+    }),
     save: Flags.boolean({allowNo: true, description: 'save the conversation', helpGroup: SESSION}),
     continue: Flags.boolean({char: 'c', description: 'continue the last conversation', helpGroup: SESSION}),
-    conversation: Flags.string({description: 'continue a saved conversation', helpGroup: SESSION, helpValue: 'ID|NAME'}),
+    conversation: Flags.string({
+      description: 'continue a saved conversation',
+      helpGroup: SESSION,
+      helpValue: 'ID|NAME',
+    }),
   }
 
   async run(): Promise<void> {
     const {flags} = this
-    if (flags['raw-chunks'] && (flags.json || flags.output === 'json')) throw new UsageError('--raw-chunks: cannot be used with --json')
+    if (flags['raw-chunks'] && (flags.json || flags.output === 'json'))
+      throw new UsageError('--raw-chunks: cannot be used with --json')
     const mode = this.outputMode()
     if (mode === 'raw' && !flags.stream) {
       throw new UsageError(`${flags['raw-chunks'] ? '--raw-chunks' : '-o ndjson'}: needs a stream (drop --no-stream)`)
@@ -147,7 +244,9 @@ Values of FILE|JSON flags starting with { or [ are inline JSON; anything else is
       //   const {runRepl} = await import('../lib/chat/repl.js')
       //   return runRepl({io: this.io, request, send, signal: this.signal, stats: this.wantsStats()})
       // It needs a TTY on stdin; on a pipe -i is a usage error.
-      throw new UsageError('Interactive chat is not available yet: give a prompt, e.g. groq chat "hello", or pipe one on stdin')
+      throw new UsageError(
+        'Interactive chat is not available yet: give a prompt, e.g. groq chat "hello", or pipe one on stdin',
+      )
     }
 
     const stdinText = stdinTTY ? undefined : await readStdin(this.io)
@@ -166,7 +265,10 @@ Values of FILE|JSON flags starting with { or [ are inline JSON; anything else is
     // CONVERSATION HOOK: save `request.messages` + `result.message` (and `result.usage`) here when
     // --save (or config) asks for it.
 
-    if (this.wantsStats()) this.io.stderr.write(formatStats(String(result.completion.model ?? request.model), result.usage, result.timing) + '\n')
+    if (this.wantsStats())
+      this.io.stderr.write(
+        formatStats(String(result.completion.model ?? request.model), result.usage, result.timing) + '\n',
+      )
   }
 
   private outputMode(): OutputMode {
@@ -181,7 +283,11 @@ Values of FILE|JSON flags starting with { or [ are inline JSON; anything else is
     return this.settings.profileData['chat.stats'] === true && !this.flags.quiet
   }
 
-  private async turn(send: ReturnType<typeof createSendTurn>, request: ChatRequest, mode: OutputMode): Promise<TurnResult> {
+  private async turn(
+    send: ReturnType<typeof createSendTurn>,
+    request: ChatRequest,
+    mode: OutputMode,
+  ): Promise<TurnResult> {
     const {stderr, stdout} = this.io
     const answer = new AnswerWriter(stdout)
     const reasoning = new ReasoningWriter(stderr)
@@ -189,7 +295,10 @@ Values of FILE|JSON flags starting with { or [ are inline JSON; anything else is
     let result: TurnResult
     try {
       result = await send(request, {
-        onChunk: mode === 'raw' ? (data) => stdout.write(data.includes('\n') ? JSON.stringify(JSON.parse(data)) + '\n' : data + '\n') : undefined,
+        onChunk:
+          mode === 'raw'
+            ? (data) => stdout.write(data.includes('\n') ? JSON.stringify(JSON.parse(data)) + '\n' : data + '\n')
+            : undefined,
         onDelta: text
           ? (delta) => {
               reasoning.close()
