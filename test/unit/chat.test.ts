@@ -237,16 +237,9 @@ describe('groq chat: stdin and the prompt', () => {
     })
   })
 
-  it('no prompt on a TTY, or -i: the REPL hook (not built yet) is a usage error', async () => {
-    const message =
-      'Error: Interactive chat is not available yet: give a prompt, e.g. groq chat "hello", or pipe one on stdin\n'
-    expect(await run(Chat, [], {env: env(), stdinTTY: true})).toEqual({exitCode: 2, stderr: message, stdout: ''})
-    expect(await run(Chat, ['-i'], {env: env(), stdin: 'x'})).toEqual({exitCode: 2, stderr: message, stdout: ''})
-  })
-
   it('--messages with no prompt on a TTY sends the messages (no REPL)', async () => {
     const {seen} = intercept(200, fixture('basic.sse'))
-    const result = await run(Chat, ['--messages', file('messages.json')], {env: env(), stdinTTY: true})
+    const result = await run(Chat, ['--messages', file('messages.json')], {env: env(), stdinTTY: true, stdoutTTY: true})
     expect(result.exitCode).toBe(0)
     expect(seen.body?.messages).toEqual(JSON.parse(fixture('messages.json')))
   })
@@ -353,9 +346,6 @@ describe('groq chat: bad input is refused before any request (exit 2, naming the
     [['--raw-chunks', '--no-stream'], '--raw-chunks: needs a stream (drop --no-stream)'],
     [['-o', 'ndjson', '--no-stream'], '-o ndjson: needs a stream (drop --no-stream)'],
     [['--raw-chunks', '--json'], '--raw-chunks: cannot be used with --json'],
-    [['--continue'], '--continue: saved conversations are not available yet'],
-    [['--conversation', 'work'], '--conversation: saved conversations are not available yet'],
-    [['--save'], '--save: saved conversations are not available yet'],
   ]
   for (const [argv, message] of cases) {
     it(`${argv.join(' ')}`, async () => {
