@@ -19,7 +19,9 @@ const env = (profile: Record<string, unknown> = {}) => {
   const home = tempHome()
   if (Object.keys(profile).length > 0) {
     mkdirSync(join(home.configHome, 'groq'), {recursive: true})
-    writeFileSync(join(home.configHome, 'groq', 'config.json'), JSON.stringify({profiles: {default: profile}}), {mode: 0o600})
+    writeFileSync(join(home.configHome, 'groq', 'config.json'), JSON.stringify({profiles: {default: profile}}), {
+      mode: 0o600,
+    })
   }
   return {...home.env, GROQ_API_KEY: KEY}
 }
@@ -54,7 +56,11 @@ describe('groq chat: the request body for each flag', () => {
   it('streams by default (stream: true)', async () => {
     const {seen} = intercept(200, fixture('basic.sse'))
     await run(Chat, [PROMPT], {env: env()})
-    expect(seen.body).toEqual({model: 'llama-3.3-70b-versatile', messages: [{role: 'user', content: PROMPT}], stream: true})
+    expect(seen.body).toEqual({
+      model: 'llama-3.3-70b-versatile',
+      messages: [{role: 'user', content: PROMPT}],
+      stream: true,
+    })
   })
 
   it('takes the default model from config model.chat; -m wins over it', async () => {
@@ -118,7 +124,8 @@ describe('groq chat: output', () => {
     expect(result).toEqual({
       exitCode: 0,
       stderr: '',
-      stdout: 'call_d5wg\tget_weather\t{"location":"Paris","unit":"celsius"}\ncall_x7kq\tget_time\t{"timezone":"Europe/Paris"}\n',
+      stdout:
+        'call_d5wg\tget_weather\t{"location":"Paris","unit":"celsius"}\ncall_x7kq\tget_time\t{"timezone":"Europe/Paris"}\n',
     })
   })
 
@@ -132,7 +139,9 @@ describe('groq chat: output', () => {
   it('tool calls without streaming print the same lines', async () => {
     intercept(200, JSON.parse(fixture('tool-calls.json')), json)
     const result = await run(Chat, ['--no-stream', PROMPT], {env: env()})
-    expect(result.stdout).toBe('call_d5wg\tget_weather\t{"location":"Paris","unit":"celsius"}\ncall_x7kq\tget_time\t{"timezone":"Europe/Paris"}\n')
+    expect(result.stdout).toBe(
+      'call_d5wg\tget_weather\t{"location":"Paris","unit":"celsius"}\ncall_x7kq\tget_time\t{"timezone":"Europe/Paris"}\n',
+    )
   })
 
   it('reasoning goes to stderr (ended by a newline), the answer to stdout', async () => {
@@ -161,7 +170,9 @@ describe('groq chat: output', () => {
     const result = await run(Chat, ['--stats', PROMPT], {env: env()})
     expect(result.stdout).toBe(fixture('basic.txt'))
     // 21 tokens in 0.0175 s of Groq's completion_time = 1,200 tokens/s
-    expect(result.stderr).toMatch(/^llama-3\.3-70b-versatile · 18 in, 21 out · first token \d+ ms · 1,200 tokens\/s · queued 37 ms\n$/)
+    expect(result.stderr).toMatch(
+      /^llama-3\.3-70b-versatile · 18 in, 21 out · first token \d+ ms · 1,200 tokens\/s · queued 37 ms\n$/,
+    )
   })
 
   it('config chat.stats turns stats on; --quiet silences that, --no-stats turns it off', async () => {
@@ -184,13 +195,16 @@ describe('groq chat: output', () => {
 })
 
 describe('groq chat: stdin and the prompt', () => {
-  const userContent = (body: Record<string, unknown> | undefined) => (body?.messages as Array<{content: unknown}>).at(-1)?.content
+  const userContent = (body: Record<string, unknown> | undefined) =>
+    (body?.messages as Array<{content: unknown}>).at(-1)?.content
 
   it('piped stdin is context: stdin first, a blank line, then the prompt, in one user message', async () => {
     const {seen} = intercept(200, fixture('basic.sse'))
     const result = await run(Chat, ['write a commit message'], {env: env(), stdin: 'diff --git a/x b/x\n+hello\n'})
     expect(result.exitCode).toBe(0)
-    expect(seen.body?.messages).toEqual([{role: 'user', content: 'diff --git a/x b/x\n+hello\n\nwrite a commit message'}])
+    expect(seen.body?.messages).toEqual([
+      {role: 'user', content: 'diff --git a/x b/x\n+hello\n\nwrite a commit message'},
+    ])
   })
 
   it('stdin alone is the prompt (its trailing newline dropped)', async () => {
@@ -207,7 +221,11 @@ describe('groq chat: stdin and the prompt', () => {
 
   it('"-" with empty stdin is a usage error (exit 2), no request', async () => {
     const result = await run(Chat, ['-'], {env: env(), stdin: ''})
-    expect(result).toEqual({exitCode: 2, stderr: 'Error: The prompt is "-" (read stdin), but stdin is empty\n', stdout: ''})
+    expect(result).toEqual({
+      exitCode: 2,
+      stderr: 'Error: The prompt is "-" (read stdin), but stdin is empty\n',
+      stdout: '',
+    })
   })
 
   it('no prompt and nothing on stdin (not a TTY): usage error, exit 2, before looking for a key', async () => {
@@ -219,22 +237,19 @@ describe('groq chat: stdin and the prompt', () => {
     })
   })
 
-  it('no prompt on a TTY, or -i: the REPL hook (not built yet) is a usage error', async () => {
-    const message = 'Error: Interactive chat is not available yet: give a prompt, e.g. groq chat "hello", or pipe one on stdin\n'
-    expect(await run(Chat, [], {env: env(), stdinTTY: true})).toEqual({exitCode: 2, stderr: message, stdout: ''})
-    expect(await run(Chat, ['-i'], {env: env(), stdin: 'x'})).toEqual({exitCode: 2, stderr: message, stdout: ''})
-  })
-
   it('--messages with no prompt on a TTY sends the messages (no REPL)', async () => {
     const {seen} = intercept(200, fixture('basic.sse'))
-    const result = await run(Chat, ['--messages', file('messages.json')], {env: env(), stdinTTY: true})
+    const result = await run(Chat, ['--messages', file('messages.json')], {env: env(), stdinTTY: true, stdoutTTY: true})
     expect(result.exitCode).toBe(0)
     expect(seen.body?.messages).toEqual(JSON.parse(fixture('messages.json')))
   })
 
   it('--messages - reads the messages from stdin, and the prompt is added after them', async () => {
     const {seen} = intercept(200, fixture('basic.sse'))
-    await run(Chat, ['--messages', '-', 'and now?'], {env: env(), stdin: '[{"role":"user","content":"a"},{"role":"assistant","content":"b"}]'})
+    await run(Chat, ['--messages', '-', 'and now?'], {
+      env: env(),
+      stdin: '[{"role":"user","content":"a"},{"role":"assistant","content":"b"}]',
+    })
     expect(seen.body?.messages).toEqual([
       {role: 'user', content: 'a'},
       {role: 'assistant', content: 'b'},
@@ -265,24 +280,63 @@ describe('groq chat: bad input is refused before any request (exit 2, naming the
     [['--presence-penalty', '2.5'], '--presence-penalty: 2.5 is out of range (must be from -2 to 2)'],
     [['--logprobs', '--top-logprobs', '21'], '--top-logprobs: 21 is out of range (must be from 0 to 20)'],
     [['--top-logprobs', '3'], '--top-logprobs: needs --logprobs (the API requires logprobs=true with it)'],
-    [['--service-tier', 'fast'], 'Expected --service-tier=fast to be one of: auto, on_demand, flex, performance See more help with --help'],
-    [['--reasoning-effort', 'max'], 'Expected --reasoning-effort=max to be one of: none, default, low, medium, high See more help with --help'],
-    [['--include-reasoning', '--reasoning-format', 'parsed'], '--include-reasoning and --reasoning-format cannot be used together (the API treats them as mutually exclusive)'],
-    [['--stop', 'a', '--stop', 'b', '--stop', 'c', '--stop', 'd', '--stop', 'e'], '--stop: at most 4 sequences (got 5)'],
+    [
+      ['--service-tier', 'fast'],
+      'Expected --service-tier=fast to be one of: auto, on_demand, flex, performance See more help with --help',
+    ],
+    [
+      ['--reasoning-effort', 'max'],
+      'Expected --reasoning-effort=max to be one of: none, default, low, medium, high See more help with --help',
+    ],
+    [
+      ['--include-reasoning', '--reasoning-format', 'parsed'],
+      '--include-reasoning and --reasoning-format cannot be used together (the API treats them as mutually exclusive)',
+    ],
+    [
+      ['--stop', 'a', '--stop', 'b', '--stop', 'c', '--stop', 'd', '--stop', 'e'],
+      '--stop: at most 4 sequences (got 5)',
+    ],
     [['--response-format', 'json_schema'], '--response-format json_schema: needs --schema FILE|JSON'],
-    [['--response-format', 'json_object', '--schema', '{"type":"object"}'], '--schema: only goes with --response-format json_schema (got json_object)'],
+    [
+      ['--response-format', 'json_object', '--schema', '{"type":"object"}'],
+      '--schema: only goes with --response-format json_schema (got json_object)',
+    ],
     [['--schema', '{"type": '], '--schema: is not valid JSON (Unexpected end of JSON input)'],
     [['--schema', '/nonexistent/schema.json'], '--schema: cannot read /nonexistent/schema.json (no such file)'],
-    [['--tool', file('broken.json')], `--tool: ${file('broken.json')} is not valid JSON (Unexpected end of JSON input)`],
-    [['--tool', '{"type":"function","function":{"name":"bad name"}}'], '--tool: {"type":"function","function":{"name":"bad name"}}: function name "bad name" must be 1-64 of a-z, A-Z, 0-9, _ and -'],
+    [
+      ['--tool', file('broken.json')],
+      `--tool: ${file('broken.json')} is not valid JSON (Unexpected end of JSON input)`,
+    ],
+    [
+      ['--tool', '{"type":"function","function":{"name":"bad name"}}'],
+      '--tool: {"type":"function","function":{"name":"bad name"}}: function name "bad name" must be 1-64 of a-z, A-Z, 0-9, _ and -',
+    ],
     [['--tool', '{"function":{}}'], '--tool: {"function":{}} has no "type"'],
-    [['--tool-choice', 'get_weather'], '--tool-choice: "get_weather" is not none, auto, required or a function name and no --tool defines a function'],
-    [['--tool', file('weather-tool.json'), '--tool-choice', 'get_time'], '--tool-choice: "get_time" is not none, auto, required or a function name: the --tool functions are get_weather'],
-    [['--image', file('not-image.txt')], `--image: ${file('not-image.txt')} is not a PNG, JPEG, GIF, WebP or BMP image`],
+    [
+      ['--tool-choice', 'get_weather'],
+      '--tool-choice: "get_weather" is not none, auto, required or a function name and no --tool defines a function',
+    ],
+    [
+      ['--tool', file('weather-tool.json'), '--tool-choice', 'get_time'],
+      '--tool-choice: "get_time" is not none, auto, required or a function name: the --tool functions are get_weather',
+    ],
+    [
+      ['--image', file('not-image.txt')],
+      `--image: ${file('not-image.txt')} is not a PNG, JPEG, GIF, WebP or BMP image`,
+    ],
     [['--image', '/nonexistent.png'], '--image: cannot read /nonexistent.png (no such file)'],
-    [['--message', 'tool=x'], '--message: "tool=x" must be role=content with role one of system, developer, user, assistant (tool messages need a tool_call_id: use --messages FILE)'],
-    [['--message', 'hello'], '--message: "hello" must be role=content with role one of system, developer, user, assistant'],
-    [['--messages', file('broken.json')], `--messages: ${file('broken.json')} is not valid JSON (Unexpected end of JSON input)`],
+    [
+      ['--message', 'tool=x'],
+      '--message: "tool=x" must be role=content with role one of system, developer, user, assistant (tool messages need a tool_call_id: use --messages FILE)',
+    ],
+    [
+      ['--message', 'hello'],
+      '--message: "hello" must be role=content with role one of system, developer, user, assistant',
+    ],
+    [
+      ['--messages', file('broken.json')],
+      `--messages: ${file('broken.json')} is not valid JSON (Unexpected end of JSON input)`,
+    ],
     [['--messages', file('doc.json')], `--messages: ${file('doc.json')} must hold a JSON array of messages`],
     [['--logit-bias', '{"12": 0.5}'], '--logit-bias: the bias for token 12 must be a whole number'],
     [['--search-settings', '[1]'], '--search-settings: expected a JSON object'],
@@ -292,9 +346,6 @@ describe('groq chat: bad input is refused before any request (exit 2, naming the
     [['--raw-chunks', '--no-stream'], '--raw-chunks: needs a stream (drop --no-stream)'],
     [['-o', 'ndjson', '--no-stream'], '-o ndjson: needs a stream (drop --no-stream)'],
     [['--raw-chunks', '--json'], '--raw-chunks: cannot be used with --json'],
-    [['--continue'], '--continue: saved conversations are not available yet'],
-    [['--conversation', 'work'], '--conversation: saved conversations are not available yet'],
-    [['--save'], '--save: saved conversations are not available yet'],
   ]
   for (const [argv, message] of cases) {
     it(`${argv.join(' ')}`, async () => {
@@ -307,11 +358,16 @@ describe('groq chat: bad input is refused before any request (exit 2, naming the
 
 describe('groq chat: API and stream failures', () => {
   it('401: one line naming the status and Groq message, exit 3', async () => {
-    intercept(401, {error: {message: 'Invalid API Key', type: 'invalid_request_error', code: 'invalid_api_key'}}, {...json, 'x-request-id': 'req_401'})
+    intercept(
+      401,
+      {error: {message: 'Invalid API Key', type: 'invalid_request_error', code: 'invalid_api_key'}},
+      {...json, 'x-request-id': 'req_401'},
+    )
     const result = await run(Chat, [PROMPT], {env: env()})
     expect(result).toEqual({
       exitCode: 3,
-      stderr: 'Error: 401 Unauthorized: Invalid API Key (invalid_request_error, invalid_api_key) [request id req_401]\n',
+      stderr:
+        'Error: 401 Unauthorized: Invalid API Key (invalid_request_error, invalid_api_key) [request id req_401]\n',
       stdout: '',
     })
   })
@@ -335,7 +391,11 @@ describe('groq chat: API and stream failures', () => {
   it('a request that times out before the answer starts: exit 6', async () => {
     nock(API).post(PATH).delay(500).reply(200, fixture('basic.sse'), SSE)
     const result = await run(Chat, ['--timeout', '50ms', '--max-retries', '0', PROMPT], {env: env()})
-    expect(result).toEqual({exitCode: 6, stderr: 'Error: Request to https://api.groq.com timed out (raise --timeout?)\n', stdout: ''})
+    expect(result).toEqual({
+      exitCode: 6,
+      stderr: 'Error: Request to https://api.groq.com timed out (raise --timeout?)\n',
+      stdout: '',
+    })
   })
 
   it('no API key: exit 3, after the request was built (bad flags still exit 2 first)', async () => {
@@ -348,7 +408,8 @@ describe('groq chat: API and stream failures', () => {
     const result = await run(Chat, [PROMPT], {env: env()})
     expect(result).toEqual({
       exitCode: 1,
-      stderr: 'Error: Stream error: Service Unavailable: the model is overloaded, please retry (internal_server_error, service_unavailable)\n',
+      stderr:
+        'Error: Stream error: Service Unavailable: the model is overloaded, please retry (internal_server_error, service_unavailable)\n',
       stdout: 'Partial answer\n',
     })
   })
