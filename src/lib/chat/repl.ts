@@ -13,6 +13,7 @@
  */
 import {randomInt} from 'node:crypto'
 
+import {addUsage} from '../conversations.js'
 import {describeError} from '../errors.js'
 import {installInterruptHandler, uninstallInterruptHandler} from '../interrupt.js'
 import {type IO, write} from '../io.js'
@@ -113,20 +114,6 @@ function defaultId(): string {
   return `${time}-${randomInt(36 ** 4)
     .toString(36)
     .padStart(4, '0')}`
-}
-
-/** Sums every number in `added` into `total`, nested objects too (prompt_tokens_details, …). */
-function addUsage(total: Record<string, unknown>, added: Record<string, unknown>): Record<string, unknown> {
-  const sum: Record<string, unknown> = {...total}
-  for (const [key, value] of Object.entries(added)) {
-    if (typeof value === 'number' && Number.isFinite(value)) {
-      sum[key] = (typeof sum[key] === 'number' ? (sum[key] as number) : 0) + value
-    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const inner = sum[key] && typeof sum[key] === 'object' && !Array.isArray(sum[key]) ? sum[key] : {}
-      sum[key] = addUsage(inner as Record<string, unknown>, value as Record<string, unknown>)
-    }
-  }
-  return sum
 }
 
 function contentText(content: ChatMessage['content']): string {
