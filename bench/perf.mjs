@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+// Issue: "a groq call costs less than the groq-sdk script a user would write instead".
+//
+// One run, interleaved rounds, one local server (its own process, so its CPU and event loop stay out of
+// the timings) answering like Groq. Per case: median and p90 wall time, ratio to `node -e 0`, and peak
+// RSS (from a separate, untimed run under python3's getrusage(RUSAGE_CHILDREN), which works for curl too).
+// Then the ratios the issue sets: groq vs the bare groq-sdk script for `models list` and `chat --no-stream`.
+// Then time from the server writing the first streamed delta to it reaching us through `groq chat`'s stdout.
+//
+// Usage: npm run build, then  node bench/perf.mjs [--rounds 20]
+import {execFileSync, fork, spawn} from 'node:child_process'
+import {createServer} from 'node:http'
+import {fileURLToPath} from 'node:url'
+import {parseArgs} from 'node:util'
+
+const {values} = parseArgs({
+  options: {rounds: {default: '20', type: 'string'}, serve: {default: false, type: 'boolean'}},
+})
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+// ---- the server (child process) ---------------------------------------------------------------
+const MODELS = {
+  data: Array.from({length: 20}, (_, index) => ({
+    active: true,
+    context_window: 131_072,
+    created: 1_700_000_000 + index,
+    id: `model-${String(index).padStart(2, '0')}`,
+    object: 'model',
+    owned_by: 'Groq',
+    public_apps: null,
+  })),
+  object: 'list',
+}
+const COMPLETION = {
+  choices: [
+    {finish_reason: 'stop', index: 0, logprobs: null, message: {content: 'Hello! How can I help?', role: 'assistant'}},
+  ],
+  created: 1_700_000_000,
+  id: 'chatcmpl-bench',
+  model: 'llama-3.3-70b-versatile',
+  object: 'chat.completion',
+  system_fingerprint: 'fp_bench',
+  usage: {completion_tokens: 7, prompt_tokens: 36, total_tokens: 43},
+  x_groq: {id: 'req_bench'},
+}
+const chunk = (delta, extra = {}) =>
+  `data: ${JSON.stringify({choices: [{delta, finish_reason: null, index: 0, logprobs: null}], created: 1, id: 'c', model: 'm', object: 'chat.completion.chunk', ...extra})}\n\n`
+
+function serve() {
+  const server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (data) => (body += data))
+    req.on('end', () => {
+      if (req.url === '/openai/v1/models') {
+        res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify(MODELS))
+      } else if (req.url === '/openai/v1/chat/completions' && !JSON.parse(body).stream) {
+        res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify(COMPLETION))
+      } else if (req.url === '/openai/v1/chat/completions') {
+        // Streamed: role chunk, a pause, then the first delta, stamped with the time it was written.
+        res.writeHead(200, {'content-type': 'text/event-stream'})
+        res.write(chunk({content: '', role: 'assistant'}))
+        setTimeout(() => {
+          res.write(chunk({content: 'FIRST'}), () =>
+            process.send({firstDeltaWrittenAt: performance.timeOrigin + performance.now()}),
+          )
+          setTimeout(() => res.end(chunk({content: ' rest'}) + 'data: [DONE]\n\n'), 50)
+        }, 100)
+      } else {
+        res.writeHead(404).end()
+      }
+    })
+  })
+  server.listen(0, '127.0.0.1', () => process.send({port: server.address().port}))
+}
+
+if (values.serve) {
+  serve()
+} else {
+  await main()
+}
+
+// ---- the measurements -------------------------------------------------------------------------
+async function main() {
+  const rounds = Number(values.rounds)
+  const server = fork(fileURLToPath(import.meta.url), ['--serve'])
+  const port = await new Promise((resolve) => server.once('message', (message) => resolve(message.port)))
+  const base = `http://127.0.0.1:${port}`
+  const env = {...process.env, GROQ_API_KEY: 'gsk_bench', GROQ_BASE_URL: base, NO_COLOR: '1'}
+  delete env.CI
+  const groq = (...args) => [process.execPath, `${ROOT}bin/run.js`, ...args]
+
+  const cases = [
+    {argv: [process.execPath, '-e', '0'], name: 'node -e 0'},
+    {argv: ['curl', '-sf', '-H', 'Authorization: Bearer x', `${base}/openai/v1/models`], name: 'curl GET /models'},
+    {argv: [process.execPath, `${ROOT}bench/bare-sdk.mjs`, 'models'], name: 'groq-sdk script: models'},
+    {argv: [process.execPath, `${ROOT}bench/bare-sdk.mjs`, 'chat'], name: 'groq-sdk script: chat'},
+    {argv: groq('--version'), name: 'groq --version'},
+    {argv: groq('--help'), name: 'groq --help'},
+    {argv: groq('models', 'list'), name: 'groq models list'},
+    {argv: groq('chat', '--no-stream', 'hi'), name: 'groq chat --no-stream'},
+  ]
+
+  const run = (argv) =>
+    new Promise((resolve, reject) => {
+      const start = performance.now()
+      const child = spawn(argv[0], argv.slice(1), {env, stdio: ['ignore', 'pipe', 'pipe']})
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (data) => (stdout += data))
+      child.stderr.on('data', (data) => (stderr += data))
+      child.on('close', (code) => {
+        const ms = performance.now() - start
+        if (code === 0) resolve({ms, stdout})
+        else reject(new Error(`${argv.join(' ')} exited ${code}: ${stderr}`))
+      })
+    })
+
+  const times = new Map(cases.map((c) => [c.name, []]))
+  for (const c of cases) await run(c.argv) // warm the file cache; also checks every case works
+  for (let round = 0; round < rounds; round++) {
+    for (const c of cases) times.get(c.name).push((await run(c.argv)).ms)
+  }
+
+  const peakRss = (argv) => {
+    const script =
+      'import resource,subprocess,sys\n' +
+      'subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL,check=True)\n' +
+      'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)'
+    return Number(execFileSync('python3', ['-c', script, ...argv], {env}).toString()) / 1024
+  }
+
+  const quantile = (list, q) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(q * list.length))]
+  const stats = new Map(
+    cases.map((c) => [
+      c.name,
+      {median: quantile(times.get(c.name), 0.5), p90: quantile(times.get(c.name), 0.9), rss: peakRss(c.argv)},
+    ]),
+  )
+  const node = stats.get('node -e 0').median
+
+  const table = (header, rows) => {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)))
+    const line = (cells) =>
+      '| ' +
+      cells
+        .map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i])))
+        .join(' | ') +
+      ' |'
+    console.log(
+      [
+        line(header),
+        '|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|',
+        ...rows.map(line),
+      ].join('\n'),
+    )
+  }
+
+  console.log(`Node ${process.version}, ${rounds} interleaved rounds, local server on loopback\n`)
+  table(
+    ['case', 'median ms', 'p90 ms', 'x node -e 0', 'peak RSS MB'],
+    cases.map((c) => {
+      const s = stats.get(c.name)
+      return [c.name, s.median.toFixed(1), s.p90.toFixed(1), (s.median / node).toFixed(2), s.rss.toFixed(1)]
+    }),
+  )
+
+  const verdict = (ok) => (ok ? 'PASS' : 'MISS')
+  const ratio = (a, b) => stats.get(a).median / stats.get(b).median
+  const targets = [
+    ['groq --version vs node -e 0', ratio('groq --version', 'node -e 0'), 1.5],
+    ['groq --help vs node -e 0', ratio('groq --help', 'node -e 0'), 2],
+    ['groq models list vs groq-sdk script', ratio('groq models list', 'groq-sdk script: models'), 0.7],
+    ['groq chat --no-stream vs groq-sdk script', ratio('groq chat --no-stream', 'groq-sdk script: chat'), 0.7],
+  ]
+  console.log('')
+  table(
+    ['target', 'ratio', 'at most', 'result'],
+    [
+      ...targets.map(([name, value, limit]) => [name, `${value.toFixed(2)}x`, `${limit}x`, verdict(value <= limit)]),
+      ...['groq models list', 'groq chat --no-stream'].map((name) => [
+        `${name} peak RSS`,
+        `${stats.get(name).rss.toFixed(1)} MB`,
+        '80 MB',
+        verdict(stats.get(name).rss <= 80),
+      ]),
+    ],
+  )
+
+  // First delta: server write -> our read of groq's stdout (includes the pipe hop to this process).
+  const delays = []
+  for (let index = 0; index < Math.max(5, Math.floor(rounds / 2)); index++) {
+    const written = new Promise((resolve) => server.once('message', (message) => resolve(message.firstDeltaWrittenAt)))
+    const arrived = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [`${ROOT}bin/run.js`, 'chat', 'hi'], {
+        env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+      let at
+      child.stdout.on('data', (data) => {
+        if (at === undefined && String(data).includes('FIRST')) at = performance.timeOrigin + performance.now()
+      })
+      child.on('close', (code) => (code === 0 ? resolve(at) : reject(new Error(`groq chat exited ${code}`))))
+    })
+    delays.push(arrived - (await written))
+  }
+  const firstDelta = quantile(delays, 0.5)
+  console.log('')
+  table(
+    ['streaming', 'median', 'max', 'at most', 'result'],
+    [
+      [
+        'first delta: socket write -> groq stdout',
+        `${firstDelta.toFixed(2)} ms`,
+        `${Math.max(...delays).toFixed(2)} ms`,
+        '2 ms',
+        verdict(firstDelta <= 2),
+      ],
+    ],
+  )
+  server.kill()
+}
