@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `groq --version` is answered here, without loading @oclif/core (which alone costs about as much as
-// starting node). The answer is the string oclif prints (Config#userAgent), built from the same inputs;
-// anything this file is not sure about goes to oclif. test/e2e/startup.test.ts compares both answers;
-// bench/STARTUP.md has the figures.
+// `groq --version` is answered here, without loading @oclif/core (loading it costs more than starting node).
+// The answer is the string oclif prints (Config#userAgent), built from the same inputs; anything this file is not
+// sure about goes to oclif, which bin/oclif.js loads from the build's bundle. test/e2e/startup.e2e.test.ts compares
+// the answers with stock oclif; bench/STARTUP.md has the figures.
 import {existsSync, readFileSync} from 'node:fs'
 import {arch, platform, release} from 'node:os'
 import {pathToFileURL} from 'node:url'
@@ -14,7 +14,9 @@ function maybeWsl() {
   const says = (text) => text.toLowerCase().includes('microsoft')
   try {
     if (says(release()) || says(readFileSync('/proc/version', 'utf8'))) return true
-  } catch {}
+  } catch {
+    // no /proc/version: is-wsl goes on to the paths below
+  }
   return existsSync('/proc/sys/fs/binfmt_misc/WSLInterop') || existsSync('/run/WSL')
 }
 
@@ -63,8 +65,16 @@ if (version === undefined) {
   const oclif = loadOclif()
   if (oclif) registerOclif(oclif, root)
   // Without dist/oclif (built by tsc alone) this is stock oclif, from node_modules.
+  const {Config} = oclif ? oclif.modules['./config']() : await import('@oclif/core')
   const {execute} = oclif ? oclif.modules['./execute']() : await import('@oclif/core')
-  await execute({dir: import.meta.url})
+
+  const config = await Config.load(import.meta.url)
+  // @oclif/plugin-not-found asks "Did you mean …?" when stdin is a TTY. When nobody can answer (no TTY, CI, --no-input)
+  // it prints two lines and exits 127; without it an unknown command is a usage error like any other: one line, exit 2.
+  const ci = process.env.CI !== undefined && !/^(|0|false)$/i.test(process.env.CI)
+  if (!process.stdin.isTTY || ci || process.argv.includes('--no-input'))
+    config.plugins.delete('@oclif/plugin-not-found')
+  await execute({loadOptions: config})
 } else {
   process.stdout.write(version + '\n')
 }

@@ -1,5 +1,7 @@
 import nock from 'nock'
-import {afterEach, beforeEach, expect} from 'vitest'
+import {afterAll, afterEach, beforeEach, expect} from 'vitest'
+
+import {removeTempHomes} from './helpers/run.js'
 
 // No test may reach the internet; local servers that tests start (Prism, SSE, proxies) are allowed.
 nock.disableNetConnect()
@@ -15,3 +17,5 @@ afterEach(() => {
   process.exitCode = undefined
   expect(pending, 'every nock interceptor must be used').toEqual([])
 })
+
+afterAll(() => removeTempHomes())

@@ -81,6 +81,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** The groq-sdk client, built once, on first use; fails with exit 3 when there is no key. */
   protected client(): Promise<GroqClient> {
     this.cachedClient ??= createClient(this.settings, {
+      env: this.io.env,
       debug: this.flags.debug ? (line) => this.io.stderr.write(line + '\n') : undefined,
       userAgent: `groq-cli/${this.config.version}`,
     })

@@ -1,6 +1,7 @@
 import type Groq from 'groq-sdk'
 
 import {AuthError} from './errors.js'
+import {createFetch} from './transport.js'
 import type {Settings} from './config.js'
 
 export type GroqClient = Groq
@@ -11,6 +12,8 @@ export const MISSING_KEY_MESSAGE =
 export interface ClientOptions {
   /** Writes one diagnostic line to stderr; set only with --debug. */
   debug?: (line: string) => void
+  /** For the proxy variables (HTTPS_PROXY, NO_PROXY, …). */
+  env: NodeJS.ProcessEnv
   userAgent: string
 }
 
@@ -20,11 +23,12 @@ export interface ClientOptions {
  */
 export async function createClient(settings: Settings, options: ClientOptions): Promise<GroqClient> {
   if (!settings.apiKey) throw new AuthError(MISSING_KEY_MESSAGE)
-  const {default: GroqSdk} = await import('groq-sdk')
+  const [{default: GroqSdk}, fetch] = await Promise.all([import('groq-sdk'), createFetch(options.env)])
   const {debug} = options
   return new GroqSdk({
     apiKey: settings.apiKey.value,
     baseURL: settings.baseURL?.value ?? 'https://api.groq.com',
+    fetch,
     defaultHeaders: {'User-Agent': options.userAgent},
     logLevel: debug ? 'debug' : 'off',
     logger: debug ? debugLogger(debug) : undefined,

@@ -5,15 +5,13 @@
  * node_modules, on the same install (same dist/, same manifest).
  */
 import {spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {existsSync, readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {Config} from '@oclif/core'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {ROOT} from '../helpers/run.js'
+import {BIN, cleanEnv, makeHome, ROOT} from '../helpers/cli.js'
 
-const BIN = join(ROOT, 'bin', 'run.js')
 // Stock oclif, as bin/run.js was before the shortcuts: the argv comes after `--`.
 const STOCK = `import {execute} from '@oclif/core'\nawait execute({dir: ${JSON.stringify(ROOT)}, args: process.argv.slice(1)})`
 
@@ -23,35 +21,33 @@ interface Result {
   stdout: string
 }
 
-/** A clean environment: no GROQ_*, no NODE_ENV (vitest sets it to test), no DEBUG; an empty home. */
-function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const home = mkdtempSync(join(tmpdir(), 'groq-startup-'))
-  return {
-    HOME: home,
-    PATH: process.env.PATH ?? '',
-    XDG_CACHE_HOME: join(home, 'cache'),
-    XDG_CONFIG_HOME: join(home, 'config'),
-    XDG_DATA_HOME: join(home, 'data'),
-    ...extra,
+/** Runs `node ...args` in the clean environment of the e2e helpers (no GROQ_*, no NODE_ENV, an empty home). */
+async function node(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  const home = makeHome()
+  try {
+    return await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, args, {
+        cwd: ROOT,
+        env: {...cleanEnv(home), ...env},
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      const out: Buffer[] = []
+      const err: Buffer[] = []
+      child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
+      child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
+      child.on('error', reject)
+      child.on('close', (exitCode) =>
+        resolve({exitCode, stderr: Buffer.concat(err).toString('utf8'), stdout: Buffer.concat(out).toString('utf8')}),
+      )
+    })
+  } finally {
+    rmSync(home, {force: true, recursive: true})
   }
 }
 
-function node(args: string[], env: Record<string, string>): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe']})
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
-    child.on('error', reject)
-    child.on('close', (exitCode) =>
-      resolve({exitCode, stderr: Buffer.concat(err).toString('utf8'), stdout: Buffer.concat(out).toString('utf8')}),
-    )
-  })
-}
-
-const groq = (argv: string[], env = cleanEnv()) => node([BIN, ...argv], env)
-const stockOclif = (argv: string[], env = cleanEnv()) => node(['--input-type=module', '-e', STOCK, '--', ...argv], env)
+const groq = (argv: string[], env?: Record<string, string>) => node([BIN, ...argv], env)
+const stockOclif = (argv: string[], env?: Record<string, string>) =>
+  node(['--input-type=module', '-e', STOCK, '--', ...argv], env)
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist', 'oclif', 'core.cjs'))) {
@@ -80,14 +76,14 @@ describe.concurrent('--version is answered without oclif, with oclif’s answer'
     // oclif's settings module sets globalThis.oclif as soon as any copy of @oclif/core is evaluated.
     const probe =
       'data:text/javascript,process.on("exit",()=>process.stderr.write("oclif loaded: "+("oclif" in globalThis)))'
-    const fast = await node(['--import', probe, BIN, '--version'], cleanEnv())
+    const fast = await node(['--import', probe, BIN, '--version'])
     expect(fast.stderr).toBe('oclif loaded: false')
-    const slow = await node(['--import', probe, BIN, '--help'], cleanEnv())
+    const slow = await node(['--import', probe, BIN, '--help'])
     expect(slow.stderr).toBe('oclif loaded: true')
   })
 
   it('leaves it to oclif when oclif would do more (NODE_ENV=development loads devPlugins), same answer', async () => {
-    const env = cleanEnv({NODE_ENV: 'development'})
+    const env = {NODE_ENV: 'development'}
     const [ours, stock] = await Promise.all([groq(['--version'], env), stockOclif(['--version'], env)])
     expect(ours).toEqual(stock)
   })
@@ -109,6 +105,9 @@ describe.concurrent('the bundled oclif prints what stock oclif prints', () => {
     [['models', '--help']],
     [['models', 'list', '--help']],
     [['models', 'get', '--help']],
+    [['auth', '--help']],
+    [['config', 'set', '--help']],
+    [['conversations', 'list', '--help']],
     [['help']],
     [['help', 'models', 'list']],
     [['autocomplete', '--help']],
@@ -140,12 +139,10 @@ describe.concurrent('one copy of oclif, from the bundle', () => {
     [['models', 'list']], // our command: dist/lib/base-command.js imports @oclif/core
     [['help', 'models']], // @oclif/plugin-help's command imports @oclif/core too
   ])('groq %j runs on the bundled copy, stock oclif on node_modules', async (argv) => {
-    const ours = files((await node(['--import', probe, BIN, ...argv], cleanEnv())).stderr)
+    const ours = files((await node(['--import', probe, BIN, ...argv])).stderr)
     expect(ours).toContain('index.js')
     for (const file of ours) expect(entryFiles).toContain(file)
-    const stock = files(
-      (await node(['--import', probe, '--input-type=module', '-e', STOCK, '--', ...argv], cleanEnv())).stderr,
-    )
+    const stock = files((await node(['--import', probe, '--input-type=module', '-e', STOCK, '--', ...argv])).stderr)
     expect(stock).toContain('config/config.js')
     expect(stock.length).toBeGreaterThan(50)
   })

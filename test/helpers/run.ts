@@ -1,5 +1,5 @@
 import {Config} from '@oclif/core'
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {PassThrough, Readable} from 'node:stream'
@@ -44,9 +44,17 @@ class Capture extends PassThrough {
   }
 }
 
+const tempHomes: string[] = []
+
+/** Removes every home tempHome() made (test/setup.ts calls it after each file). */
+export function removeTempHomes(): void {
+  for (const root of tempHomes.splice(0)) rmSync(root, {force: true, recursive: true})
+}
+
 /** A fresh, empty XDG home for one test, so the developer's own config never changes a result. */
 export function tempHome(): {configHome: string; dataHome: string; env: NodeJS.ProcessEnv; root: string} {
   const root = mkdtempSync(join(tmpdir(), 'groq-test-'))
+  tempHomes.push(root)
   const configHome = join(root, 'config')
   const dataHome = join(root, 'data')
   return {

@@ -7,7 +7,7 @@ import {confirmDestructive} from '../../lib/prompts.js'
 export default class ModelsRm extends BaseCommand<typeof ModelsRm> {
   static summary = 'Delete a model (a fine-tuned model you own)'
   static description = 'Asks for confirmation on a TTY; elsewhere --yes is required. Prints the deleted id.'
-  static aliases = ['models:delete']
+  static hiddenAliases = ['models:delete']
   static examples = ['<%= config.bin %> models rm my-org/my-fine-tune', '<%= config.bin %> models rm my-org/my-fine-tune --yes --json']
 
   static args = {

@@ -43,12 +43,19 @@ export function plainCell(value: unknown): string {
   return textValue.replaceAll(/[\t\r\n]+/g, ' ')
 }
 
+/** Key/value output leaves out fields the object does not have. */
+function presentFields<T>(fields: Column<T>[], data: T): Column<T>[] {
+  return fields.filter((field) => field.value(data) !== undefined)
+}
+
 function renderPlain(result: Result): string {
   if (result.kind === 'text') return withNewline(result.text)
   if (result.kind === 'list') {
     return result.items.map((item) => result.columns.map((column) => plainCell(column.value(item))).join('\t') + '\n').join('')
   }
-  return result.fields.map((field) => `${field.header}\t${plainCell(field.value(result.data))}\n`).join('')
+  return presentFields(result.fields, result.data)
+    .map((field) => `${field.header}\t${plainCell(field.value(result.data))}\n`)
+    .join('')
 }
 
 export function humanize(value: unknown, how: Humanize | undefined): string {
@@ -100,8 +107,7 @@ async function renderTable(result: Result, color: boolean): Promise<string> {
       ...result.items.map((item) => columns.map((column) => humanize(column.value(item), column.humanize))),
     ]
   } else {
-    const fields = result.fields as Column<unknown>[]
-    rows = fields.map((field) => [bold(field.header), humanize(field.value(result.data), field.humanize)])
+    rows = presentFields(result.fields as Column<unknown>[], result.data).map((field) => [bold(field.header), humanize(field.value(result.data), field.humanize)])
   }
   // `table` is only loaded when a table is printed.
   const {getBorderCharacters, table} = await import('table')

@@ -1,0 +1,49 @@
+import {Flags} from '@oclif/core'
+
+import {verifyKey} from '../../lib/auth.js'
+import {BaseCommand} from '../../lib/base-command.js'
+import {maskKey, saveConfig} from '../../lib/config.js'
+import {UsageError} from '../../lib/errors.js'
+import {readStdin} from '../../lib/io.js'
+import {promptSecret} from '../../lib/prompts.js'
+
+export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
+  static summary = 'Save an API key to your profile'
+  static description =
+    'Asks for the key (masked), or reads it from stdin with --with-token. The key is checked with a models call before it is saved to the config file (mode 0600).'
+  static examples = [
+    '<%= config.bin %> auth login',
+    'echo "$GROQ_API_KEY" | <%= config.bin %> auth login --with-token',
+    '<%= config.bin %> auth login --profile work',
+  ]
+
+  static flags = {
+    verify: Flags.boolean({allowNo: true, default: true, description: 'check the key against the API before saving'}),
+    'with-token': Flags.boolean({description: 'read the key from stdin (for CI and scripts)'}),
+  }
+
+  async run() {
+    const apiKey = await this.readKey()
+    const {settings} = this
+    if (this.flags.verify) await verifyKey(settings, apiKey, {
+        env: this.io.env,
+        signal: this.signal,
+        userAgent: `groq-cli/${this.config.version}`,
+      })
+    const {config} = settings
+    config.file.profiles[settings.profile] = {...config.file.profiles[settings.profile], api_key: apiKey}
+    await saveConfig(config)
+    this.warnLine(`Saved key ${maskKey(apiKey)} to profile "${settings.profile}" in ${config.path}`)
+  }
+
+  private async readKey(): Promise<string> {
+    let key: string
+    if (this.flags['with-token']) key = await readStdin(this.io)
+    else if (this.canPrompt) key = await promptSecret(this.io, 'Groq API key (from https://console.groq.com/keys):')
+    else throw new UsageError('Cannot prompt for a key here (no TTY, --no-input or CI): pipe it in with --with-token')
+    key = key.trim()
+    if (!key) throw new UsageError('The API key is empty')
+    if (/\s/.test(key)) throw new UsageError('The API key must be a single word without spaces')
+    return key
+  }
+}

@@ -1,0 +1,20 @@
+import {BaseCommand} from '../../lib/base-command.js'
+import {saveConfig} from '../../lib/config.js'
+
+export default class AuthLogout extends BaseCommand<typeof AuthLogout> {
+  static summary = 'Remove the saved API key from your profile'
+  static examples = ['<%= config.bin %> auth logout', '<%= config.bin %> auth logout --profile work']
+
+  async run() {
+    const {config, profile} = this.settings
+    const saved = config.file.profiles[profile]
+    if (saved?.api_key === undefined) {
+      this.warnLine(`No key saved in profile "${profile}"`)
+    } else {
+      delete saved.api_key
+      await saveConfig(config)
+      this.warnLine(`Removed the key from profile "${profile}" in ${config.path}`)
+    }
+    if (this.io.env.GROQ_API_KEY) this.warnLine('Note: GROQ_API_KEY is still set in your environment and will be used')
+  }
+}

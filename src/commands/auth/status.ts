@@ -1,0 +1,59 @@
+import {verifyKey} from '../../lib/auth.js'
+import {BaseCommand} from '../../lib/base-command.js'
+import {maskKey} from '../../lib/config.js'
+import {AuthError, describeError} from '../../lib/errors.js'
+import {ExitCode} from '../../lib/exit-codes.js'
+import {MISSING_KEY_MESSAGE} from '../../lib/client.js'
+import {object} from '../../lib/output/types.js'
+
+interface KeyStatus {
+  base_url: string
+  error?: string
+  key: string
+  key_source: string
+  profile: string
+  valid: boolean | null
+}
+
+const SOURCES = {env: 'GROQ_API_KEY', flag: '--api-key', profile: 'config file'} as const
+
+export default class AuthStatus extends BaseCommand<typeof AuthStatus> {
+  static summary = 'Show where the API key comes from and whether it works'
+  static description =
+    'Exit code 0 when the key works, 3 when there is none or the API rejects it, 6 when the API cannot be reached.'
+  static examples = ['<%= config.bin %> auth status', '<%= config.bin %> auth status --json']
+
+  async run() {
+    const {apiKey, baseURL, config, profile} = this.settings
+    if (!apiKey) throw new AuthError(MISSING_KEY_MESSAGE)
+    const status: KeyStatus = {
+      base_url: baseURL?.value ?? 'https://api.groq.com',
+      key: maskKey(apiKey.value),
+      key_source: apiKey.source === 'profile' ? `${SOURCES.profile} (${config.path})` : SOURCES[apiKey.source],
+      profile,
+      valid: null,
+    }
+    try {
+      await verifyKey(this.settings, apiKey.value, {
+        env: this.io.env,
+        signal: this.signal,
+        userAgent: `groq-cli/${this.config.version}`,
+      })
+      status.valid = true
+    } catch (error) {
+      const described = describeError(error, {baseURL: status.base_url})
+      if (described.exitCode === ExitCode.interrupted) throw error
+      status.valid = described.exitCode === ExitCode.auth ? false : null
+      status.error = described.message
+      process.exitCode = described.exitCode
+    }
+    return object(status, [
+      {header: 'profile', value: (s: KeyStatus) => s.profile},
+      {header: 'key', value: (s: KeyStatus) => s.key},
+      {header: 'key source', value: (s: KeyStatus) => s.key_source},
+      {header: 'base url', value: (s: KeyStatus) => s.base_url},
+      {header: 'valid', value: (s: KeyStatus) => (s.valid === null ? 'unknown' : s.valid)},
+      {header: 'error', value: (s: KeyStatus) => s.error},
+    ])
+  }
+}

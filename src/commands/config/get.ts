@@ -1,0 +1,25 @@
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {parseSetting, SETTINGS} from '../../lib/config.js'
+import {CliError} from '../../lib/errors.js'
+import {ExitCode} from '../../lib/exit-codes.js'
+import {text} from '../../lib/output/types.js'
+
+export default class ConfigGet extends BaseCommand<typeof ConfigGet> {
+  static summary = 'Print one setting from your profile'
+  static description = `Exits 4 when the setting is not set. Settings: ${Object.keys(SETTINGS).join(', ')}.`
+  static examples = ['<%= config.bin %> config get model.chat', '<%= config.bin %> config get timeout --profile ci']
+
+  static args = {
+    key: Args.string({description: 'setting name', required: true}),
+  }
+
+  async run() {
+    if (!SETTINGS[this.args.key]) parseSetting(this.args.key, '') // throws the unknown-setting usage error
+    const {profile, profileData} = this.settings
+    const value = profileData[this.args.key]
+    if (value === undefined) throw new CliError(`${this.args.key} is not set in profile "${profile}"`, ExitCode.notFound)
+    return text(value, String(value))
+  }
+}

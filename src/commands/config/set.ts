@@ -1,0 +1,26 @@
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {parseSetting, saveConfig, SETTINGS} from '../../lib/config.js'
+
+export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
+  static summary = 'Set a setting in your profile'
+  static description = `Settings: ${Object.keys(SETTINGS).join(', ')}. The API key is set with \`groq auth login\`.`
+  static examples = [
+    '<%= config.bin %> config set model.chat llama-3.1-8b-instant',
+    '<%= config.bin %> config set timeout 2m',
+    '<%= config.bin %> config set output json --profile ci',
+  ]
+
+  static args = {
+    key: Args.string({description: 'setting name', required: true}),
+    value: Args.string({description: 'value', required: true}),
+  }
+
+  async run() {
+    const value = parseSetting(this.args.key, this.args.value)
+    const {config, profile} = this.settings
+    config.file.profiles[profile] = {...config.file.profiles[profile], [this.args.key]: value}
+    await saveConfig(config)
+  }
+}

@@ -1,0 +1,479 @@
+import {randomInt} from 'node:crypto'
+import {mkdir, readdir, readFile, unlink} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {writeFileAtomic} from './atomic-write.js'
+import type {ChatMessage, Conversation, Usage} from './chat/types.js'
+import {CliError, UsageError} from './errors.js'
+import {ExitCode} from './exit-codes.js'
+import {dataDir} from './paths.js'
+
+/**
+ * Saved chat conversations: one JSON file per conversation, `<id>.json`, under
+ * `$XDG_DATA_HOME/groq/conversations/` (mode 0600 in a 0700 directory: chats can be private).
+ *
+ * Ids are 8 base-36 digits of the creation time in milliseconds, a dash and 4 random base-36
+ * digits (`mbx3k2a1-9fq2`): short, unique, and sorting them sorts by creation time.
+ *
+ * A file that cannot be parsed is never overwritten: `save` refuses, `load` fails naming it,
+ * `list` skips it and returns a warning. Removing it (`remove`) is always possible.
+ */
+
+export const CONVERSATION_VERSION = 1
+
+const ID_PATTERN = /^[0-9a-z]{8}-[0-9a-z]{4}$/
+const FILE_PATTERN = /^([0-9a-z]{8}-[0-9a-z]{4})\.json$/
+const NAME_PATTERN = /^[A-Za-z0-9][\w.-]{0,63}$/
+
+export interface ConversationInit {
+  /** The history to start from (a system prompt, say); copied. */
+  messages?: ChatMessage[]
+  model: string
+  name?: string
+  /** Chat parameters other than model and messages, as sent (temperature, …). */
+  params?: Record<string, unknown>
+}
+
+export interface Turn {
+  /** The messages this turn added, in order: usually the user's message and the assistant's answer. */
+  messages: ChatMessage[]
+  /** The model now in use, if it changed (a REPL `/model`). */
+  model?: string
+  /** The parameters now in use, if they changed. */
+  params?: Record<string, unknown>
+  /** The turn's usage; added to the conversation's total. */
+  usage?: Partial<Usage>
+}
+
+export interface Listing {
+  /** Readable conversations, most recently updated first. */
+  conversations: Conversation[]
+  /** One line per file that was skipped because it could not be read or parsed, naming the file. */
+  warnings: string[]
+}
+
+export interface StoreOptions {
+  /** The clock, for tests. */
+  now?: () => Date
+}
+
+/** The short form `list --json` prints: everything but the messages and parameters. */
+export interface ConversationSummary {
+  created_at: string
+  id: string
+  messages: number
+  model: string
+  name: null | string
+  updated_at: string
+  usage: Usage
+}
+
+export const isConversationId = (value: string): boolean => ID_PATTERN.test(value)
+
+/** A name: 1–64 letters, digits, `.`, `_`, `-`, starting with a letter or digit, and not shaped like an id. */
+export function validateName(name: string): string {
+  if (!NAME_PATTERN.test(name) || ID_PATTERN.test(name)) {
+    throw new UsageError(
+      `Invalid conversation name "${name}": use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit (and not shaped like an id)`,
+    )
+  }
+  return name
+}
+
+export function emptyUsage(): Usage {
+  return {completion_tokens: 0, prompt_tokens: 0, total_tokens: 0}
+}
+
+/** Adds every number in `added` to `total`, recursing into objects (prompt_tokens_details, …). */
+function addUsage(total: Record<string, unknown>, added: Record<string, unknown>): Record<string, unknown> {
+  const sum: Record<string, unknown> = {...total}
+  for (const [key, value] of Object.entries(added)) {
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      sum[key] = (typeof sum[key] === 'number' ? (sum[key] as number) : 0) + value
+    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const inner =
+        sum[key] && typeof sum[key] === 'object' && !Array.isArray(sum[key])
+          ? (sum[key] as Record<string, unknown>)
+          : {}
+      sum[key] = addUsage(inner, value as Record<string, unknown>)
+    }
+  }
+  return sum
+}
+
+/**
+ * The conversation after one more turn: its messages appended, usage summed, updated_at bumped.
+ * Returns a new object; save it with `store.save()`.
+ */
+export function appendTurn(conversation: Conversation, turn: Turn, now: Date = new Date()): Conversation {
+  return {
+    ...conversation,
+    messages: [...conversation.messages, ...turn.messages],
+    model: turn.model ?? conversation.model,
+    params: turn.params ? {...turn.params} : conversation.params,
+    updated_at: now.toISOString(),
+    usage: turn.usage ? (addUsage(conversation.usage, turn.usage) as Usage) : conversation.usage,
+  }
+}
+
+export function summarize(conversation: Conversation): ConversationSummary {
+  return {
+    created_at: conversation.created_at,
+    id: conversation.id,
+    messages: conversation.messages.length,
+    model: conversation.model,
+    name: conversation.name ?? null,
+    updated_at: conversation.updated_at,
+    usage: conversation.usage,
+  }
+}
+
+/** The text of a message's content: strings as they are, content parts as text, images as a placeholder. */
+export function contentText(content: ChatMessage['content']): string {
+  if (content === null || content === undefined) return ''
+  if (typeof content === 'string') return content
+  return content
+    .map((part) => {
+      const value = part as {image_url?: {url?: string}; text?: unknown; type?: string}
+      if (value?.type === 'text' && typeof value.text === 'string') return value.text
+      if (value?.type === 'image_url') {
+        const url = value.image_url?.url ?? ''
+        return url.startsWith('data:')
+          ? `[image: ${url.slice(0, url.indexOf(',') + 1 || 30)}… (${url.length} chars)]`
+          : `[image: ${url}]`
+      }
+      return JSON.stringify(part)
+    })
+    .join('\n')
+}
+
+interface ToolCall {
+  function?: {arguments?: string; name?: string}
+  id?: string
+}
+
+const toolCalls = (message: ChatMessage): ToolCall[] =>
+  Array.isArray(message.tool_calls) ? (message.tool_calls as ToolCall[]) : []
+const describeCall = (call: ToolCall) => `${call.function?.name ?? '?'}(${call.function?.arguments ?? ''})`
+
+/** A plain-text transcript: a `[role]` header line, then the content, a blank line between messages. */
+export function toTranscript(conversation: Conversation, bold: (text: string) => string = (text) => text): string {
+  return conversation.messages
+    .map((message) => {
+      const header =
+        message.role === 'tool' && typeof message.tool_call_id === 'string'
+          ? `[tool ${message.tool_call_id}]`
+          : `[${message.role}]`
+      const lines = [bold(header)]
+      const body = contentText(message.content)
+      if (body) lines.push(body)
+      for (const call of toolCalls(message)) lines.push(`-> ${describeCall(call)}`)
+      return lines.join('\n') + '\n'
+    })
+    .join('\n')
+}
+
+/** A code fence longer than any run of backticks inside the text. */
+function fence(body: string, lang = ''): string {
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length))
+  const marks = '`'.repeat(Math.max(3, longest + 1))
+  return `${marks}${lang}\n${body}\n${marks}`
+}
+
+const ROLE_TITLES: Record<string, string> = {
+  assistant: 'Assistant',
+  developer: 'Developer',
+  system: 'System',
+  tool: 'Tool',
+  user: 'User',
+}
+
+/** The conversation as a Markdown document: a title, its metadata, then one section per message. */
+export function toMarkdown(conversation: Conversation): string {
+  const {usage} = conversation
+  const meta = [
+    `- id: \`${conversation.id}\``,
+    `- model: \`${conversation.model}\``,
+    `- created: ${conversation.created_at}`,
+    `- updated: ${conversation.updated_at}`,
+  ]
+  if (Object.keys(conversation.params).length > 0) meta.push(`- parameters: \`${JSON.stringify(conversation.params)}\``)
+  meta.push(`- tokens: ${usage.total_tokens} (prompt ${usage.prompt_tokens}, completion ${usage.completion_tokens})`)
+  const sections = conversation.messages.map((message) => {
+    let title = ROLE_TITLES[message.role] ?? message.role
+    if (message.role === 'tool' && typeof message.tool_call_id === 'string') title += ` (\`${message.tool_call_id}\`)`
+    const parts = [`## ${title}`]
+    const body = contentText(message.content)
+    // Tool results are data, not prose: fence them so they render as they were.
+    if (body) parts.push(message.role === 'tool' ? fence(body) : body)
+    for (const call of toolCalls(message)) {
+      parts.push(
+        `Tool call \`${call.function?.name ?? '?'}\`${call.id ? ` (\`${call.id}\`)` : ''}:\n\n${fence(call.function?.arguments ?? '', 'json')}`,
+      )
+    }
+    return parts.join('\n\n')
+  })
+  const title = conversation.name ?? `Conversation ${conversation.id}`
+  return [`# ${title}`, meta.join('\n'), ...sections].join('\n\n') + '\n'
+}
+
+/** Checks the parsed JSON of `<id>.json`; returns why it is not a conversation, or undefined. */
+function problemWith(value: unknown, id: string): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object'
+  const record = value as Record<string, unknown>
+  if (typeof record.version === 'number' && record.version > CONVERSATION_VERSION) {
+    return `written by a newer version of groq (format version ${record.version})`
+  }
+  if (record.version !== CONVERSATION_VERSION) return `unknown format version ${JSON.stringify(record.version)}`
+  if (record.id !== id) return `its id ${JSON.stringify(record.id)} does not match the file name`
+  if (typeof record.model !== 'string') return 'no "model" string'
+  if (!Array.isArray(record.messages)) return 'no "messages" array'
+  const badMessage = record.messages.findIndex(
+    (message) => !message || typeof message !== 'object' || typeof (message as {role?: unknown}).role !== 'string',
+  )
+  if (badMessage !== -1) return `messages[${badMessage}] has no "role"`
+  for (const key of ['created_at', 'updated_at']) {
+    if (typeof record[key] !== 'string' || Number.isNaN(Date.parse(record[key] as string)))
+      return `no valid "${key}" timestamp`
+  }
+  if (record.name !== undefined && typeof record.name !== 'string') return '"name" is not a string'
+  for (const key of ['params', 'usage']) {
+    if (!record[key] || typeof record[key] !== 'object' || Array.isArray(record[key])) return `no "${key}" object`
+  }
+  return undefined
+}
+
+/** The stored JSON text, keys in a fixed order (metadata first, messages last) so the file reads well in a pager. */
+export function serialize(conversation: Conversation): string {
+  const {created_at, id, messages, model, name, params, updated_at, usage, version, ...rest} = conversation
+  const ordered = {
+    version,
+    id,
+    ...(name === undefined ? {} : {name}),
+    model,
+    created_at,
+    updated_at,
+    params,
+    usage,
+    ...rest,
+    messages,
+  }
+  return JSON.stringify(ordered, null, 2) + '\n'
+}
+
+type ReadOutcome = {conversation: Conversation; ok: true} | {ok: false; reason: string}
+
+const byUpdatedDesc = (a: Conversation, b: Conversation) =>
+  Date.parse(b.updated_at) - Date.parse(a.updated_at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+
+export class ConversationStore {
+  private readonly now: () => Date
+
+  constructor(
+    /** The directory holding the `<id>.json` files. */
+    readonly dir: string,
+    options: StoreOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date())
+  }
+
+  /** The store under `$XDG_DATA_HOME/groq/conversations` (default `~/.local/share/groq/conversations`). */
+  static fromEnv(env: NodeJS.ProcessEnv, options: StoreOptions = {}): ConversationStore {
+    return new ConversationStore(join(dataDir(env), 'conversations'), options)
+  }
+
+  pathFor(id: string): string {
+    if (!ID_PATTERN.test(id)) throw new UsageError(`Invalid conversation id "${id}"`)
+    return join(this.dir, `${id}.json`)
+  }
+
+  /**
+   * A new conversation, in memory only: nothing is written until `save()`, so a chat that fails
+   * before its first answer leaves no empty file behind. A name is checked to be valid and unused.
+   */
+  async create(init: ConversationInit): Promise<Conversation> {
+    if (!init.model) throw new UsageError('A conversation needs a model')
+    const now = this.now()
+    const ids = new Set(await this.ids())
+    let id: string
+    do id = newId(now)
+    while (ids.has(id))
+    if (init.name !== undefined) await this.assertNameFree(validateName(init.name), id)
+    const stamp = now.toISOString()
+    return {
+      created_at: stamp,
+      id,
+      messages: [...(init.messages ?? [])],
+      model: init.model,
+      ...(init.name === undefined ? {} : {name: init.name}),
+      params: {...init.params},
+      updated_at: stamp,
+      usage: emptyUsage(),
+      version: CONVERSATION_VERSION,
+    }
+  }
+
+  /**
+   * Writes the conversation atomically (temp file, fsync, rename) with mode 0600. Refuses to
+   * replace a file that exists but cannot be parsed (exit 1, naming it), and a name another
+   * conversation already has (exit 2).
+   */
+  async save(conversation: Conversation): Promise<void> {
+    const path = this.pathFor(conversation.id)
+    const problem = problemWith(conversation, conversation.id)
+    if (problem) throw new CliError(`Cannot save conversation ${conversation.id}: ${problem}`)
+    const existing = await this.read(conversation.id)
+    if (existing && !existing.ok) {
+      throw new CliError(
+        `Not overwriting conversation file ${path}: ${existing.reason}. Fix or remove it (groq conversations rm ${conversation.id})`,
+      )
+    }
+    if (conversation.name !== undefined && conversation.name !== existing?.conversation.name) {
+      await this.assertNameFree(validateName(conversation.name), conversation.id)
+    }
+    await mkdir(this.dir, {mode: 0o700, recursive: true})
+    await writeFileAtomic(path, serialize(conversation), 0o600)
+  }
+
+  /**
+   * The conversation an argument names: an exact id, else an exact name, else a unique id prefix.
+   * Missing: exit 4. Ambiguous prefix: exit 2, listing the matches. Unreadable file: exit 1, naming it.
+   */
+  async load(idOrName: string): Promise<Conversation> {
+    const id = await this.resolve(idOrName)
+    const outcome = await this.read(id)
+    if (!outcome) throw notFound(idOrName)
+    if (!outcome.ok) throw corrupt(this.pathFor(id), outcome.reason, id)
+    return outcome.conversation
+  }
+
+  /**
+   * The id an argument names, without parsing the file it names (so an unreadable conversation can
+   * still be removed). Same rules and errors as `load`.
+   */
+  async resolve(idOrName: string): Promise<string> {
+    if (!idOrName) throw new UsageError('Empty conversation id or name')
+    const ids = await this.ids()
+    if (ids.includes(idOrName)) return idOrName
+    const {conversations, warnings} = await this.list()
+    const named = conversations.find((conversation) => conversation.name === idOrName)
+    if (named) return named.id
+    const matches = ids.filter((id) => id.startsWith(idOrName)).sort()
+    if (matches.length === 1) return matches[0]
+    if (matches.length > 1) {
+      const names = new Map(conversations.map((conversation) => [conversation.id, conversation.name]))
+      const shown = matches.slice(0, 10).map((id) => (names.get(id) ? `${id} (${names.get(id)})` : id))
+      const more = matches.length > shown.length ? `, and ${matches.length - shown.length} more` : ''
+      throw new UsageError(
+        `"${idOrName}" matches ${matches.length} conversations: ${shown.join(', ')}${more}. Give more of the id`,
+      )
+    }
+    throw notFound(idOrName, warnings.length)
+  }
+
+  /** The most recently updated readable conversation, if any, and warnings for the files skipped. */
+  async latest(): Promise<{conversation?: Conversation; warnings: string[]}> {
+    const {conversations, warnings} = await this.list()
+    return {conversation: conversations[0], warnings}
+  }
+
+  /** Every readable conversation, most recently updated first. Never throws for one bad file. */
+  async list(): Promise<Listing> {
+    const conversations: Conversation[] = []
+    const warnings: string[] = []
+    for (const id of await this.ids()) {
+      const outcome = await this.read(id) // never throws: a bad file is an outcome, not an error
+      if (!outcome) continue // removed meanwhile
+      if (outcome.ok) conversations.push(outcome.conversation)
+      else warnings.push(`Skipped ${this.pathFor(id)}: ${outcome.reason}`)
+    }
+    return {conversations: conversations.sort(byUpdatedDesc), warnings}
+  }
+
+  /** Deletes `<id>.json` (readable or not). Exit 4 when there is no such conversation. */
+  async remove(id: string): Promise<void> {
+    try {
+      await unlink(this.pathFor(id))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(id)
+      throw error
+    }
+  }
+
+  /** Gives a conversation a new name (unique among conversations), or none with `undefined`. updated_at is kept. */
+  async rename(idOrName: string, name: string | undefined): Promise<Conversation> {
+    const conversation = await this.load(idOrName)
+    const {name: _old, ...rest} = conversation
+    const renamed: Conversation = name === undefined ? rest : {...rest, name: validateName(name)}
+    await this.save(renamed)
+    return renamed
+  }
+
+  /** Ids of the `<id>.json` files, sorted (that is, by creation time). */
+  private async ids(): Promise<string[]> {
+    let entries: string[]
+    try {
+      entries = await readdir(this.dir)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw new CliError(`Cannot read the conversations directory ${this.dir}: ${(error as Error).message}`)
+    }
+    return entries
+      .map((entry) => FILE_PATTERN.exec(entry)?.[1])
+      .filter((id): id is string => id !== undefined)
+      .sort()
+  }
+
+  /** undefined: no such file; ok false: it exists but is not a conversation we can use. */
+  private async read(id: string): Promise<ReadOutcome | undefined> {
+    const path = this.pathFor(id)
+    let raw: string
+    try {
+      raw = await readFile(path, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      return {
+        ok: false,
+        reason: `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      }
+    }
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(raw)
+    } catch (error) {
+      return {ok: false, reason: `not valid JSON (${(error as Error).message})`}
+    }
+    const problem = problemWith(parsed, id)
+    return problem ? {ok: false, reason: problem} : {conversation: parsed as Conversation, ok: true}
+  }
+
+  private async assertNameFree(name: string, ownId: string): Promise<void> {
+    const {conversations} = await this.list()
+    const holder = conversations.find((conversation) => conversation.name === name && conversation.id !== ownId)
+    if (holder) throw new UsageError(`The name "${name}" is already used by conversation ${holder.id}`)
+  }
+}
+
+function newId(now: Date): string {
+  const time = now.getTime().toString(36).padStart(8, '0').slice(-8)
+  const random = randomInt(36 ** 4)
+    .toString(36)
+    .padStart(4, '0')
+  return `${time}-${random}`
+}
+
+function notFound(idOrName: string, unreadable = 0): CliError {
+  const skipped =
+    unreadable > 0 ? `; ${unreadable} unreadable conversation file${unreadable === 1 ? ' was' : 's were'} skipped` : ''
+  return new CliError(`No conversation "${idOrName}" (see: groq conversations list)${skipped}`, ExitCode.notFound)
+}
+
+/**
+ * Exit 1, not 2: the command line was right and retrying it differently will not help; the data
+ * on disk is broken. (A hand-edited config file is a usage error; these files are ours.)
+ */
+function corrupt(path: string, reason: string, id: string): CliError {
+  return new CliError(
+    `Conversation file ${path} is unreadable: ${reason}. Fix or remove it (groq conversations rm ${id})`,
+  )
+}

@@ -1,0 +1,290 @@
+/**
+ * End-to-end helpers: run the built CLI as a user would, and small local HTTP servers for the answers Prism
+ * cannot give (404 for an unknown id, 429, 5xx, a dead port).
+ */
+import {spawn} from 'node:child_process'
+import {mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs'
+import {createServer, type IncomingHttpHeaders} from 'node:http'
+import {createServer as createNetServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join, relative} from 'node:path'
+
+import {ROOT} from './prism.js'
+
+export {ROOT}
+export const BIN = join(ROOT, 'bin', 'run.js')
+
+export interface CliOptions {
+  /** Added to the clean environment; `undefined` removes a variable (e.g. {NO_COLOR: undefined}). */
+  env?: Record<string, string | undefined>
+  /** Fed to stdin, which is then closed. Without it stdin is /dev/null (not a TTY, immediate end). */
+  stdin?: Buffer | string
+  /** Kill the CLI (SIGKILL) and fail after this long; default 30 s (under the e2e test timeout: a failure shows output). */
+  timeoutMs?: number
+  /** HOME and XDG_* point here (to prepare or inspect config files); default: a fresh temp dir, removed afterwards. */
+  home?: string
+  cwd?: string
+}
+
+export interface CliResult {
+  stdout: string
+  stderr: string
+  /** The exit status; null only when the CLI died from a signal (see `signal`). */
+  exitCode: null | number
+  signal: NodeJS.Signals | null
+}
+
+/** HOME and XDG base directories under `root`, so the developer's own config is never read or written. */
+export function homeEnv(root: string): Record<string, string> {
+  return {
+    HOME: root,
+    XDG_CACHE_HOME: join(root, 'cache'),
+    XDG_CONFIG_HOME: join(root, 'config'),
+    XDG_DATA_HOME: join(root, 'data'),
+    XDG_STATE_HOME: join(root, 'state'),
+  }
+}
+
+/** A fresh empty directory to use as `home` across several runCli calls; remove it with rmSync when done. */
+export const makeHome = (): string => mkdtempSync(join(tmpdir(), 'groq-e2e-'))
+
+/**
+ * The environment a CLI run starts from: nothing from the developer's shell (no GROQ_*, CI, NODE_OPTIONS, TERM,
+ * FORCE_COLOR), only PATH, an isolated home, NO_COLOR=1, TZ=UTC and a UTF-8 locale.
+ */
+export function cleanEnv(home: string): Record<string, string> {
+  const env: Record<string, string> = {...homeEnv(home), LANG: 'C.UTF-8', NO_COLOR: '1', TZ: 'UTC'}
+  if (process.env.PATH) env.PATH = process.env.PATH
+  if (process.env.SYSTEMROOT) env.SYSTEMROOT = process.env.SYSTEMROOT
+  return env
+}
+
+/**
+ * Runs `node bin/run.js ...args` (the built CLI) with a clean environment and stdin closed or fed,
+ * and returns what a user would see. stdout/stderr are pipes (not TTYs). Never rejects on a non-zero exit;
+ * rejects when the CLI outlives timeoutMs, with what it printed so far.
+ */
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const home = options.home ?? makeHome()
+  const env: Record<string, string> = cleanEnv(home)
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name]
+    else env[name] = value
+  }
+  const timeoutMs = options.timeoutMs ?? 30_000
+  try {
+    return await new Promise<CliResult>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd: options.cwd ?? home,
+        env,
+        stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      })
+      const stdout: Buffer[] = []
+      const stderr: Buffer[] = []
+      child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk))
+      child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk))
+      const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8')
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL')
+        reject(
+          new Error(
+            `groq ${args.join(' ')} did not finish within ${timeoutMs} ms\n--- stdout:\n${text(stdout)}\n--- stderr:\n${text(stderr)}`,
+          ),
+        )
+      }, timeoutMs)
+      child.once('error', (error) => {
+        clearTimeout(timer)
+        reject(error)
+      })
+      // 'close', not 'exit': all output has been read by then.
+      child.once('close', (exitCode, signal) => {
+        clearTimeout(timer)
+        resolve({exitCode, signal, stderr: text(stderr), stdout: text(stdout)})
+      })
+      if (child.stdin) {
+        child.stdin.on('error', () => {}) // EPIPE when the CLI exits without reading stdin
+        child.stdin.end(options.stdin)
+      }
+    })
+  } finally {
+    if (options.home === undefined) rmSync(home, {force: true, recursive: true})
+  }
+}
+
+/** stderr as lines, without the final newline: `expect(lines(r.stderr)).toHaveLength(1)`. */
+export const lines = (text: string): string[] => (text === '' ? [] : text.replace(/\n$/, '').split('\n'))
+
+// ---------------------------------------------------------------------------------------------------------------
+// Local HTTP servers
+
+export interface Reply {
+  status: number
+  /** An object is sent as JSON (content-type application/json unless headers say otherwise). */
+  body?: Buffer | object | string
+  headers?: Record<string, string>
+  /** Wait this long before answering (for timeout tests). */
+  delayMs?: number
+}
+
+export interface RecordedRequest {
+  method: string
+  /** Path and query, e.g. /openai/v1/models/x?limit=2 */
+  path: string
+  headers: IncomingHttpHeaders
+  body: Buffer
+  /** The body as UTF-8 text; `JSON.parse(req.text)` for JSON requests. */
+  text: string
+  /** What the server answered (for a proxy: what the upstream, e.g. Prism, answered). */
+  response?: {status: number; body: string}
+}
+
+export interface ServerOptions {
+  /** One reply for every request, replies in order (the last one repeats), or a function of the request. */
+  reply?: ((request: RecordedRequest, index: number) => Promise<Reply> | Reply) | Reply | Reply[]
+  /** Forward every request to this base URL (e.g. Prism) and pass its answer back, recording both. */
+  proxy?: string
+}
+
+export interface TestServer {
+  /** e.g. http://127.0.0.1:39215, to use as GROQ_BASE_URL. */
+  url: string
+  /** Every request received, in order, with the response sent. */
+  requests: RecordedRequest[]
+  close(): Promise<void>
+}
+
+/**
+ * A node:http server on 127.0.0.1 for one test. Either answers with the given replies or forwards to `proxy`;
+ * either way it records each request (method, path, headers, body) and the response. Close it when done
+ * (`onTestFinished(() => server.close())`).
+ */
+export async function startServer(options: ServerOptions): Promise<TestServer> {
+  if (!options.reply === !options.proxy) throw new Error('startServer: give exactly one of reply or proxy')
+  const requests: RecordedRequest[] = []
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const body = Buffer.concat(chunks)
+    const recorded: RecordedRequest = {
+      body,
+      headers: req.headers,
+      method: req.method ?? '',
+      path: req.url ?? '',
+      text: body.toString('utf8'),
+    }
+    const index = requests.push(recorded) - 1
+    try {
+      const reply = options.proxy
+        ? await forward(options.proxy, recorded)
+        : await replyFor(options.reply!, recorded, index)
+      if (reply.delayMs) await new Promise((done) => setTimeout(done, reply.delayMs))
+      const isRaw = typeof reply.body === 'string' || Buffer.isBuffer(reply.body)
+      const payload =
+        reply.body === undefined ? '' : isRaw ? (reply.body as Buffer | string) : JSON.stringify(reply.body)
+      const headers = {
+        ...(isRaw || reply.body === undefined ? {} : {'content-type': 'application/json'}),
+        ...reply.headers,
+      }
+      recorded.response = {body: payload.toString(), status: reply.status}
+      res.writeHead(reply.status, headers).end(payload)
+    } catch (error) {
+      recorded.response = {body: String(error), status: 599}
+      res.destroy(error as Error)
+    }
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const {port} = server.address() as {port: number}
+  let closed: Promise<void> | undefined
+  return {
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })),
+    requests,
+    url: `http://127.0.0.1:${port}`,
+  }
+}
+
+async function replyFor(
+  reply: NonNullable<ServerOptions['reply']>,
+  request: RecordedRequest,
+  index: number,
+): Promise<Reply> {
+  if (typeof reply === 'function') return reply(request, index)
+  if (Array.isArray(reply)) return reply[Math.min(index, reply.length - 1)]
+  return reply
+}
+
+const HOP_BY_HOP = new Set(['connection', 'content-length', 'host', 'keep-alive', 'transfer-encoding'])
+
+async function forward(base: string, request: RecordedRequest): Promise<Reply> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value
+  }
+  const response = await fetch(base + request.path, {
+    body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
+    headers,
+    method: request.method,
+  })
+  const responseHeaders: Record<string, string> = {}
+  response.headers.forEach((value, name) => {
+    // fetch has already decoded the body
+    if (!HOP_BY_HOP.has(name) && name !== 'content-encoding') responseHeaders[name] = value
+  })
+  return {body: Buffer.from(await response.arrayBuffer()), headers: responseHeaders, status: response.status}
+}
+
+/**
+ * A base URL where nothing listens (connection refused), for network-error tests: a port the kernel just handed
+ * out and that was closed again (another process could take it in between, which is very unlikely).
+ */
+export async function closedPortURL(): Promise<string> {
+  const port = await new Promise<number>((resolve, reject) => {
+    const server = createNetServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const {port} = server.address() as {port: number}
+      server.close(() => resolve(port))
+    })
+  })
+  return `http://127.0.0.1:${port}`
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Build freshness
+
+function walk(dir: string, match: (name: string) => boolean, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, {withFileTypes: true})) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) walk(path, match, out)
+    else if (match(entry.name)) out.push(path)
+  }
+  return out
+}
+
+/**
+ * Throws unless dist/ and oclif.manifest.json were built after the last change to src/ (`npm test` builds first;
+ * `npx vitest run` alone does not), so the e2e tests never pass or fail on a stale build.
+ */
+export function assertFreshBuild(root: string = ROOT): void {
+  const hint = 'Run `npm run build` first (`npm test` builds before testing).'
+  let built: string[]
+  try {
+    built = [...walk(join(root, 'dist'), (name) => name.endsWith('.js')), join(root, 'oclif.manifest.json')]
+    statSync(built.at(-1)!)
+  } catch {
+    throw new Error(`The e2e tests run the built CLI, but dist/ or oclif.manifest.json is missing. ${hint}`)
+  }
+  const sources = walk(join(root, 'src'), (name) => name.endsWith('.ts'))
+  const oldestBuilt = Math.min(...built.map((path) => statSync(path).mtimeMs))
+  const newer = sources.filter((path) => statSync(path).mtimeMs > oldestBuilt)
+  if (newer.length > 0) {
+    const names = newer.map((path) => relative(root, path))
+    throw new Error(`The build is older than ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}. ${hint}`)
+  }
+}
