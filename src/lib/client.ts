@@ -23,12 +23,12 @@ export interface ClientOptions {
  */
 export async function createClient(settings: Settings, options: ClientOptions): Promise<GroqClient> {
   if (!settings.apiKey) throw new AuthError(MISSING_KEY_MESSAGE)
-  const [{default: GroqSdk}, fetch] = await Promise.all([import('groq-sdk'), createFetch(options.env)])
+  const {default: GroqSdk} = await import('groq-sdk')
   const {debug} = options
   return new GroqSdk({
     apiKey: settings.apiKey.value,
     baseURL: settings.baseURL?.value ?? 'https://api.groq.com',
-    fetch,
+    fetch: createFetch(options.env) as unknown as typeof fetch,
     defaultHeaders: {'User-Agent': options.userAgent},
     logLevel: debug ? 'debug' : 'off',
     logger: debug ? debugLogger(debug) : undefined,

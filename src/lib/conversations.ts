@@ -85,7 +85,7 @@ export function emptyUsage(): Usage {
 }
 
 /** Adds every number in `added` to `total`, recursing into objects (prompt_tokens_details, …). */
-function addUsage(total: Record<string, unknown>, added: Record<string, unknown>): Record<string, unknown> {
+export function addUsage(total: Record<string, unknown>, added: Record<string, unknown>): Record<string, unknown> {
   const sum: Record<string, unknown> = {...total}
   for (const [key, value] of Object.entries(added)) {
     if (typeof value === 'number' && Number.isFinite(value)) {

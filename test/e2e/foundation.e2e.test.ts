@@ -267,6 +267,8 @@ describe.concurrent('help and version', () => {
     expect(result.stdout).toContain('USAGE\n  $ groq [COMMAND]')
     expect(result.stdout).toMatch(/^TOPICS\n(.*\n)*? {2}models +List, inspect and delete models$/m)
     expect(result.stdout).toMatch(/^COMMANDS\n(.*\n)*? {2}help +Display help for groq\.$/m)
+    expect(result.stdout).toMatch(/^EXAMPLES\n {2}\$ groq auth login\n {2}\$ groq models list\n/m)
+    expect(result.stdout).toContain("  $ groq models list --json | jq -r '.data[].id'\n")
   })
 
   it('groq models --help lists every models command with its summary', async ({expect}) => {
@@ -276,6 +278,10 @@ describe.concurrent('help and version', () => {
     expect(result.stdout).toMatch(/^ {2}models list +List the models available to your API key$/m)
     expect(result.stdout).toMatch(/^ {2}models get +Show one model$/m)
     expect(result.stdout).toMatch(/^ {2}models rm +Delete a model \(a fine-tuned model you own\)$/m)
+    expect(result.stdout).not.toContain('models delete')
+    expect(result.stdout).toMatch(
+      /^EXAMPLES\n {2}\$ groq models get llama-3\.3-70b-versatile\n {2}\$ groq models list\n {2}\$ groq models rm my-org\/my-fine-tune\n$/m,
+    )
   })
 
   for (const [command, example] of [

@@ -611,6 +611,42 @@ describe('runRepl: saving and loading', () => {
     rmSync(store.dir, {force: true, recursive: true})
   })
 
+  it('autosave false (groq chat --no-save): nothing is saved until /save, then every turn; /clear stops it again', async () => {
+    const store = memoryStore()
+    let ids = 0
+    const session = start({
+      autosave: false,
+      input: 'a\n/set seed 1\nb\n/save\nc\n/clear\nd\n',
+      newId: () => `id-${++ids}`,
+      sendTurn: fakeSend(['1', '2', '3', '4']).sendTurn,
+      store,
+    })
+    expect(await session.done).toBe(0)
+    expect(store.saved.map((conversation) => [conversation.id, conversation.messages.length])).toEqual([
+      ['id-1', 5],
+      ['id-1', 7],
+    ])
+    expect(store.saved[1].params).toEqual({seed: 1})
+  })
+
+  it('stats: one line on stderr after each answer (model, tokens, time to first token)', async () => {
+    const session = start({
+      input: 'a\n',
+      sendTurn: async (_request, options) => {
+        options.onDelta('1')
+        return {
+          ...answer('1', {completion_tokens: 5, prompt_tokens: 1234, total_tokens: 1239}),
+          completion: {model: 'served-model'},
+          timing: {firstDeltaMs: 42, totalMs: 50},
+        }
+      },
+      stats: true,
+    })
+    expect(await session.done).toBe(0)
+    expect(session.stdout.text()).toBe('1\n')
+    expect(session.stderr.text()).toBe('served-model · 1,234 in, 5 out · first token 42 ms · 625 tokens/s\n')
+  })
+
   it('without a store, /save and /load say so; a failing store is one error line', async () => {
     const none = start({input: '/save x\n/load x\n', sendTurn: fakeSend([]).sendTurn})
     expect(await none.done).toBe(0)

@@ -13,7 +13,7 @@ export default class ConversationsRm extends BaseCommand<typeof ConversationsRm>
     'Also removes a file that cannot be parsed.',
   ].join(' ')
 
-  static aliases = ['conversations:delete']
+  static hiddenAliases = ['conversations:delete']
   static examples = [
     '<%= config.bin %> conversations rm mbx3k2a1-9fq2',
     '<%= config.bin %> conversations rm old-chat another-chat --yes',

@@ -13,10 +13,12 @@
  */
 import {randomInt} from 'node:crypto'
 
+import {addUsage} from '../conversations.js'
 import {describeError} from '../errors.js'
 import {installInterruptHandler, uninstallInterruptHandler} from '../interrupt.js'
 import {type IO, write} from '../io.js'
 import {estimateTokens, formatCount, isContextLengthError, NEAR_LIMIT} from './repl-context.js'
+import {formatStats} from './output.js'
 import {type Input, LineReader, MultiLine} from './repl-input.js'
 import {paramName, parseParam} from './repl-params.js'
 import type {ChatMessage, ChatRequest, Conversation, SendTurn, TurnResult, Usage} from './types.js'
@@ -35,6 +37,11 @@ export interface ReplStore {
 }
 
 export interface ReplOptions {
+  /**
+   * False: nothing is written to the store until /save (or /save NAME); from then on that
+   * conversation is kept up to date. Default true: saved after every turn.
+   */
+  autosave?: boolean
   /** ANSI colour in the prompt and notices. */
   color: boolean
   /** The model's context window in tokens, or undefined when unknown; should be cached and never throw. */
@@ -51,6 +58,8 @@ export interface ReplOptions {
   /** Model, messages so far (a system message, say) and parameters; `stream` in it is ignored. */
   request: ChatRequest
   sendTurn: SendTurn
+  /** After each answer, a stats line on stderr (model, tokens, time to first token, speed), as `groq chat --stats`. */
+  stats?: boolean
   store?: ReplStore
   stream: boolean
 }
@@ -107,20 +116,6 @@ function defaultId(): string {
     .padStart(4, '0')}`
 }
 
-/** Sums every number in `added` into `total`, nested objects too (prompt_tokens_details, …). */
-function addUsage(total: Record<string, unknown>, added: Record<string, unknown>): Record<string, unknown> {
-  const sum: Record<string, unknown> = {...total}
-  for (const [key, value] of Object.entries(added)) {
-    if (typeof value === 'number' && Number.isFinite(value)) {
-      sum[key] = (typeof sum[key] === 'number' ? (sum[key] as number) : 0) + value
-    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const inner = sum[key] && typeof sum[key] === 'object' && !Array.isArray(sum[key]) ? sum[key] : {}
-      sum[key] = addUsage(inner as Record<string, unknown>, value as Record<string, unknown>)
-    }
-  }
-  return sum
-}
-
 function contentText(content: ChatMessage['content']): string {
   if (typeof content === 'string') return content
   if (Array.isArray(content)) {
@@ -152,6 +147,8 @@ const shorten = (text: string, length = 60) => {
 }
 
 class ReplSession {
+  /** Whether changes are saved as they happen (see ReplOptions.autosave). */
+  private autosave: boolean
   private createdAt?: string
   private readonly io: IO
   private id?: string
@@ -181,6 +178,7 @@ class ReplSession {
     this.name = options.conversation?.name
     this.createdAt = options.conversation?.created_at
     this.usage = {...zeroUsage(), ...options.conversation?.usage}
+    this.autosave = options.autosave ?? true
   }
 
   async run(): Promise<number> {
@@ -309,6 +307,11 @@ class ReplSession {
       return
     }
     this.messages.push(result.message ?? {content: answer, role: 'assistant'})
+    if (this.options.stats) {
+      const model =
+        typeof result.completion.model === 'string' && result.completion.model ? result.completion.model : this.model
+      this.say(this.paint('2', formatStats(model, result.usage, result.timing)))
+    }
     if (result.usage) {
       this.usage = addUsage(this.usage, result.usage) as Usage
       const count = result.usage.total_tokens ?? result.usage.prompt_tokens + result.usage.completion_tokens
@@ -492,6 +495,7 @@ class ReplSession {
     this.usage = zeroUsage()
     this.knownTokens = undefined
     this.lastFailed = undefined
+    this.autosave = this.options.autosave ?? true
     this.say(
       `History cleared${keep ? ' (the system message stays)' : ''}.${saved ? ` The previous conversation stays saved as ${saved}.` : ''}`,
     )
@@ -575,6 +579,7 @@ class ReplSession {
       this.name = previous
       throw error
     }
+    this.autosave = true
     this.say(`Saved as ${this.name ?? this.id}.`)
   }
 
@@ -677,7 +682,7 @@ class ReplSession {
 
   /** Autosave: after every turn and every change, once the conversation has an answer (or a file). */
   private async persist(): Promise<void> {
-    if (!this.options.store) return
+    if (!this.options.store || !this.autosave) return
     if (!this.id && !this.messages.some((message) => message.role === 'assistant')) return
     try {
       await this.store()

@@ -26,6 +26,8 @@ export interface Usage {
 }
 
 export interface TurnOptions {
+  /** Called with each raw chunk (the JSON text of one SSE `data:` line) as it arrives; streaming only. */
+  onChunk?(data: string): void
   /** Called with each piece of answer text the moment it arrives. */
   onDelta(text: string): void
   /** Called with reasoning text (reasoning_format=parsed), if any. */
@@ -41,7 +43,15 @@ export interface TurnResult {
   interrupted: boolean
   /** The assistant message to append to the history. */
   message: ChatMessage
+  /** Measured locally: ms from sending the request to the first answer text, and to the end. */
+  timing?: TurnTiming
   usage?: Usage
+}
+
+export interface TurnTiming {
+  /** Time to first token: request sent to first answer (or reasoning) text; absent when none came. */
+  firstDeltaMs?: number
+  totalMs: number
 }
 
 /** Sends one chat request and returns the answer; streaming deltas go to options.onDelta. */

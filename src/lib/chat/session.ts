@@ -1,0 +1,112 @@
+import {readdir, stat} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import type {ConversationStore} from '../conversations.js'
+import {CliError} from '../errors.js'
+import {ExitCode} from '../exit-codes.js'
+import type {ReplStore} from './repl.js'
+import type {ChatMessage, ChatRequest, Conversation} from './types.js'
+
+/**
+ * The glue between `groq chat` and saved conversations: which conversation -c/--conversation
+ * names, the request that continues it, and what is saved after the answer. The store itself
+ * (src/lib/conversations.ts) owns the files.
+ */
+
+/** Request fields that are not parameters of the conversation (never saved in `params`, never taken from it). */
+const NOT_PARAMS = new Set(['messages', 'model', 'stream', 'stream_options'])
+
+/** A request's parameters: everything but model, messages and the streaming fields. */
+export function paramsOf(source: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(source).filter(([key]) => !NOT_PARAMS.has(key)))
+}
+
+const FILE_PATTERN = /^([0-9a-z]{8}-[0-9a-z]{4})\.json$/
+
+/**
+ * The conversation `-c` continues: the most recently updated one. A conversation file that cannot
+ * be read and was written after that one may well be the conversation meant, so it is an error
+ * naming the file (the store's own), never skipped silently. Older unreadable files are skipped.
+ * None at all: exit 4.
+ */
+export async function latestConversation(store: ConversationStore): Promise<Conversation> {
+  const {conversation} = await store.latest()
+  const since = conversation ? Date.parse(conversation.updated_at) : Number.NEGATIVE_INFINITY
+  let files: string[] = []
+  try {
+    files = await readdir(store.dir)
+  } catch {
+    // no directory: no conversations
+  }
+  const newer: Array<{id: string; mtime: number}> = []
+  for (const file of files) {
+    const id = FILE_PATTERN.exec(file)?.[1]
+    if (!id || id === conversation?.id) continue
+    const mtime = await stat(join(store.dir, file)).then(
+      (stats) => stats.mtimeMs,
+      () => Number.NEGATIVE_INFINITY,
+    )
+    if (mtime > since) newer.push({id, mtime})
+  }
+  // load() of an unreadable file throws, naming it; a readable one (renamed, say) is just older.
+  for (const {id} of newer.sort((a, b) => b.mtime - a.mtime)) await store.load(id)
+  if (!conversation) {
+    throw new CliError(
+      'No saved conversation to continue: chats from a terminal are saved, others with --save (see: groq conversations list)',
+      ExitCode.notFound,
+    )
+  }
+  return conversation
+}
+
+export interface ContinuedTurn {
+  /** What is sent: the saved history, then this turn's messages; the flags' model and parameters win. */
+  request: ChatRequest
+  /** The messages this turn adds to the conversation (before the answer). */
+  added: ChatMessage[]
+}
+
+/**
+ * The request that continues `conversation`, from the request the flags built on their own
+ * (`fresh`: model, parameters, -s and this turn's messages). Flags override the saved model and
+ * parameters for this request only. `-s` (`hasSystem`: fresh.messages[0] is it) replaces the
+ * saved system message in the request, or goes first when there is none; it is not saved.
+ */
+export function continueConversation(
+  conversation: Conversation,
+  fresh: ChatRequest,
+  hasSystem: boolean,
+): ContinuedTurn {
+  const {messages, model, ...params} = fresh
+  const system = hasSystem ? messages[0] : undefined
+  const added = hasSystem ? messages.slice(1) : messages
+  const history = conversation.messages
+  const sentHistory = system ? [system, ...(history[0]?.role === 'system' ? history.slice(1) : history)] : history
+  return {
+    added,
+    request: {...paramsOf(conversation.params), ...params, messages: [...sentHistory, ...added], model},
+  }
+}
+
+/**
+ * A store for the REPL that gives a new conversation the name from `--name` when it is first saved
+ * (the REPL names conversations only through /save NAME).
+ */
+export function namingStore(store: ConversationStore, name: string | undefined): ReplStore {
+  if (name === undefined) return store
+  let pending: string | undefined = name
+  return {
+    create: (init) => store.create(init),
+    load: (nameOrId) => {
+      pending = undefined // a loaded conversation keeps its own name
+      return store.load(nameOrId)
+    },
+    async save(conversation) {
+      const named =
+        pending !== undefined && conversation.name === undefined ? {...conversation, name: pending} : conversation
+      await store.save(named)
+      pending = undefined
+      return named
+    },
+  }
+}

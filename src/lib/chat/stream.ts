@@ -1,0 +1,378 @@
+import {StringDecoder} from 'node:string_decoder'
+
+import {CliError} from '../errors.js'
+import {ExitCode} from '../exit-codes.js'
+import {type ChatChunk, ChunkAssembler} from './assemble.js'
+import {ChunkTemplate} from './fast-chunk.js'
+import {SSEParser} from './sse.js'
+
+export interface StreamCallbacks {
+  /** Each chunk's raw JSON text (one `data:` payload), before it is interpreted. */
+  onChunk?(data: string): void
+  /**
+   * Answer text of choice 0. Deltas that arrive in the same network read are delivered together
+   * at the end of that read (they arrived at the same moment); the very first one at once.
+   * May return a promise (backpressure): reading pauses until it settles.
+   */
+  onDelta?(text: string): Promise<void> | void
+  /** Reasoning text of choice 0 (reasoning_format=parsed), delivered like onDelta. */
+  onReasoning?(text: string): Promise<void> | void
+}
+
+export interface StreamOptions extends StreamCallbacks {
+  /** Abort (Ctrl-C): reading stops and the result says `interrupted`. */
+  signal?: AbortSignal
+  /** No byte for this long ends the stream with a network error (exit 6). */
+  idleTimeoutMs?: number
+}
+
+export interface StreamResult {
+  assembler: ChunkAssembler
+  /** performance.now() when the first answer or reasoning text arrived. */
+  firstDeltaAt?: number
+  interrupted: boolean
+}
+
+/** A stream that stopped part way: the partial answer is kept for whoever wants it. */
+export class StreamError extends CliError {
+  constructor(
+    message: string,
+    exitCode: 1 | 6,
+    readonly assembler: ChunkAssembler,
+  ) {
+    super(message, exitCode)
+    this.name = 'StreamError'
+  }
+}
+
+/** Groq's mid-stream error: `data: {"error": {...}}`, an `event: error`, or `x_groq.error`. */
+function errorLine(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (value && typeof value === 'object') {
+    const {code, message, type} = value as {code?: unknown; message?: unknown; type?: unknown}
+    const kind = [type, code !== type ? code : undefined].filter((part) => typeof part === 'string' && part).join(', ')
+    const text = typeof message === 'string' && message ? message : JSON.stringify(value)
+    return kind ? `${text} (${kind})` : text
+  }
+  return String(value)
+}
+
+/** The innermost message under fetch's "terminated" wrapper: "other side closed", ECONNRESET, … */
+function causeText(error: unknown): string {
+  let current: unknown = error
+  let text = ''
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const {code} = current as {code?: unknown}
+    text = typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code : current.message
+    current = (current as {cause?: unknown}).cause
+  }
+  return text
+}
+
+const isAbort = (error: unknown) => error instanceof Error && (error.name === 'AbortError' || error.constructor.name === 'APIUserAbortError')
+
+/** A response body: a WHATWG stream (fetch) or a Node stream (node:http, our transport). */
+export type Body = NodeJS.ReadableStream | ReadableStream<Uint8Array>
+
+/**
+ * Reads a chat completion SSE body: parses every chunk, folds it into the completion, and hands
+ * answer and reasoning text to the callbacks as it arrives. Ends at `data: [DONE]`.
+ *
+ * - an error event mid-stream: StreamError, exit 1, with Groq's message;
+ * - the connection cut, or the body ending without `[DONE]`, or no byte for idleTimeoutMs: exit 6;
+ * - the signal aborted (Ctrl-C): returns with `interrupted: true` and the partial answer.
+ */
+export async function readChatStream(body: Body, options: StreamOptions = {}): Promise<StreamResult> {
+  const {onChunk, onDelta, onReasoning, signal} = options
+  const assembler = new ChunkAssembler()
+  let done = false
+  let content = ''
+  let reasoning = ''
+  let firstDeltaAt: number | undefined
+  let pending: Promise<unknown> | undefined
+
+  const template = new ChunkTemplate()
+  const parser = new SSEParser((data, event) => {
+    if (done) return
+    if (data.startsWith('[DONE]')) {
+      done = true
+      return
+    }
+    const text = template.match(data)
+    if (text !== undefined) {
+      // The common chunk: the same bytes as the template but its text (see fast-chunk.ts).
+      if (onChunk) onChunk(data)
+      const field = template.field!
+      assembler.appendText(field, text)
+      if (text) {
+        if (field === 'content') content += text
+        else reasoning += text
+        if (firstDeltaAt === undefined) {
+          firstDeltaAt = performance.now()
+          flush()
+        }
+      }
+      return
+    }
+    let chunk: ChatChunk
+    try {
+      chunk = JSON.parse(data) as ChatChunk
+    } catch {
+      throw failure(`The stream sent a chunk that is not JSON: ${data.slice(0, 200)}`)
+    }
+    if (event === 'error' || chunk.error) throw failure(`Stream error: ${errorLine(chunk.error ?? chunk)}`)
+    if (onChunk) onChunk(data)
+    assembler.add(chunk)
+    if (event === undefined) template.learn(data, chunk)
+    const choice = chunk.choices?.[0]
+    const delta = choice?.delta
+    if (delta && (choice.index ?? 0) === 0) {
+      const text = delta.content
+      const thought = delta.reasoning
+      if (text || thought) {
+        if (thought) reasoning += thought
+        if (text) content += text
+        if (firstDeltaAt === undefined) {
+          firstDeltaAt = performance.now()
+          flush()
+        }
+      }
+    }
+    const xError = chunk.x_groq?.error
+    if (xError) throw failure(`Stream error: ${errorLine(xError)}`)
+  })
+
+  /** An error in the stream: the text that came before it is written first. */
+  function failure(message: string): StreamError {
+    flush()
+    return new StreamError(message, ExitCode.error, assembler)
+  }
+
+  function flush(): void {
+    if (reasoning) {
+      const text = reasoning
+      reasoning = ''
+      pending = (onReasoning?.(text) as Promise<unknown> | undefined) || pending
+    }
+    if (content) {
+      const text = content
+      content = ''
+      pending = (onDelta?.(text) as Promise<unknown> | undefined) || pending
+    }
+  }
+
+  /** Delivers the deltas parsed so far; returns a promise when the writer asks to wait. */
+  function deliver(): Promise<unknown> | undefined {
+    flush()
+    const wait = pending
+    pending = undefined
+    return wait
+  }
+
+  const feed = (text: string) => parser.feed(text)
+  const finish = () => parser.end()
+
+  const cut = (error: unknown) =>
+    new StreamError(`The connection was cut while streaming the answer${causeSuffix(error)}`, ExitCode.network, assembler)
+  const stalled = () =>
+    new StreamError(
+      `No data for ${formatMs(options.idleTimeoutMs ?? 0)} while streaming the answer (raise --timeout?)`,
+      ExitCode.network,
+      assembler,
+    )
+
+  try {
+    await ('getReader' in body
+      ? readWeb(body, {cut, deliver, feed, finish, idleTimeoutMs: options.idleTimeoutMs, isDone: () => done, stalled})
+      : readNode(body, {cut, deliver, feed, finish, idleTimeoutMs: options.idleTimeoutMs, isDone: () => done, stalled}))
+  } catch (error) {
+    if (signal?.aborted || (isAbort(error) && !(error instanceof StreamError))) return {assembler, firstDeltaAt, interrupted: true}
+    throw error
+  }
+  if (signal?.aborted) return {assembler, firstDeltaAt, interrupted: true}
+  if (!done) {
+    throw new StreamError('The connection closed before the answer was complete (no [DONE] at the end of the stream)', ExitCode.network, assembler)
+  }
+  return {assembler, firstDeltaAt, interrupted: false}
+}
+
+const formatMs = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`)
+
+const causeSuffix = (error: unknown) => {
+  const cause = causeText(error)
+  return cause ? ` (${cause})` : ''
+}
+
+interface Driver {
+  cut(error: unknown): Error
+  /** Hands the parsed deltas to the callbacks; a promise when the writer asks to wait. */
+  deliver(): Promise<unknown> | undefined
+  /** Parses text (throws StreamError on an error event). */
+  feed(text: string): void
+  /** The body ended: parse what is left. */
+  finish(): void
+  idleTimeoutMs?: number
+  isDone(): boolean
+  stalled(): Error
+}
+
+/** fetch's body: one awaited read per network chunk. */
+async function readWeb(body: ReadableStream<Uint8Array>, driver: Driver): Promise<void> {
+  const reader = body.getReader()
+  const decoder = new TextDecoder()
+  let idle = false
+  let ended = false
+  const timer = driver.idleTimeoutMs
+    ? setTimeout(() => {
+        idle = true
+        reader.cancel().catch(() => {})
+      }, driver.idleTimeoutMs)
+    : undefined
+  try {
+    for (;;) {
+      let result: Awaited<ReturnType<typeof reader.read>>
+      try {
+        result = await reader.read()
+      } catch (error) {
+        if (isAbort(error)) throw error
+        throw driver.cut(error)
+      }
+      if (idle) throw driver.stalled()
+      if (result.done) {
+        ended = true
+        driver.feed(decoder.decode())
+        driver.finish()
+        await driver.deliver()
+        return
+      }
+      timer?.refresh()
+      driver.feed(decoder.decode(result.value, {stream: true}))
+      const wait = driver.deliver()
+      if (wait) await wait
+      if (driver.isDone()) return
+    }
+  } finally {
+    if (timer) clearTimeout(timer)
+    // After [DONE] nothing more is needed; cancelling also frees the connection on an early stop.
+    if (!ended) reader.cancel().catch(() => {})
+  }
+}
+
+/** A Node stream (our node:http transport): 'data' events, no promise per read. */
+function readNode(body: NodeJS.ReadableStream, driver: Driver): Promise<void> {
+  const stream = body as NodeJS.ReadableStream & {destroy?(error?: Error): void; destroyed?: boolean}
+  return new Promise<void>((resolve, reject) => {
+    let settled = false
+    const settle = (error?: unknown) => {
+      if (settled) return
+      settled = true
+      if (timer) clearInterval(timer)
+      stream.removeListener('data', onData)
+      stream.removeListener('end', onEnd)
+      stream.removeListener('error', onError)
+      stream.removeListener('close', onClose)
+      if (error === undefined) {
+        resolve()
+        // After [DONE]: drain what is left (the stream's end) so a keep-alive socket can be reused.
+        if (!ending) stream.resume()
+      } else {
+        reject(error)
+        if (!stream.destroyed) stream.destroy?.()
+      }
+    }
+    let ending = false
+    // Idle check without a timer call per event: data sets a flag, the timer checks and re-arms.
+    let active = false
+    const timer = driver.idleTimeoutMs
+      ? setInterval(() => {
+          if (!active && !stream.isPaused()) settle(driver.stalled())
+          active = false
+        }, driver.idleTimeoutMs)
+      : undefined
+    // Every 'data' event of one socket read fires inside the same callback (an HTTP chunk each,
+    // so one per SSE event); their deltas are written together in a microtask right after it.
+    let scheduled = false
+    const deliver = () => {
+      scheduled = false
+      if (settled) return
+      let wait: Promise<unknown> | undefined
+      try {
+        wait = driver.deliver()
+      } catch (error) {
+        settle(error)
+        return
+      }
+      if (wait) {
+        stream.pause()
+        wait.then(() => stream.resume(), settle)
+      }
+    }
+    // Bytes to text: a piece that ends in "\n" ends on a character boundary and is decoded alone
+    // (cheaper than a StringDecoder call per piece); otherwise the decoder keeps the split character.
+    let decoder: StringDecoder | undefined
+    let decoding = false
+    const onData = (bytes: Buffer) => {
+      if (stopping) return
+      active = true
+      const last = bytes[bytes.length - 1]
+      let text: string
+      if (!decoding && last === 10) {
+        text = bytes.toString('utf8')
+      } else {
+        decoder ??= new StringDecoder('utf8')
+        text = decoder.write(bytes)
+        decoding = last !== 10
+      }
+      try {
+        driver.feed(text)
+      } catch (error) {
+        settle(error)
+        return
+      }
+      if (driver.isDone()) {
+        done()
+      } else if (!scheduled) {
+        scheduled = true
+        queueMicrotask(deliver)
+      }
+    }
+    // Once [DONE] or the end is reached, only the last write is awaited; later events change nothing.
+    let stopping = false
+    const done = () => {
+      if (stopping) return
+      stopping = true
+      let wait: Promise<unknown> | undefined
+      try {
+        wait = driver.deliver()
+      } catch (error) {
+        settle(error)
+        return
+      }
+      if (wait) wait.then(() => settle(), settle)
+      else settle()
+    }
+    const onEnd = () => {
+      ending = true
+      if (stopping) return
+      try {
+        if (decoder) driver.feed(decoder.end())
+        driver.finish()
+      } catch (error) {
+        settle(error)
+        return
+      }
+      done()
+    }
+    const onError = (error: Error) => {
+      if (!stopping) settle(isAbort(error) ? error : driver.cut(error))
+    }
+    // A socket closed before 'end' without an error event: the connection was cut.
+    const onClose = () => {
+      if (!ending && !stopping) settle(driver.cut(new Error('closed')))
+    }
+    stream.on('data', onData)
+    stream.on('end', onEnd)
+    stream.on('error', onError)
+    stream.on('close', onClose)
+  })
+}

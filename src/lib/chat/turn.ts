@@ -1,0 +1,90 @@
+import type {GroqClient} from '../client.js'
+import {type Completion, historyMessage} from './assemble.js'
+import {readChatStream} from './stream.js'
+import type {ChatMessage, ChatRequest, SendTurn, TurnOptions, TurnResult, Usage} from './types.js'
+
+export interface SendTurnOptions {
+  /** A stream with no byte for this long fails with a network error (default: none). */
+  idleTimeoutMs?: number
+  /**
+   * 'node' (default): the client's transport (src/lib/transport.ts, on node:http), which the stream
+   * reader consumes without a promise per network read; 'fetch': Node's global fetch (for comparison).
+   */
+  transport?: 'fetch' | 'node'
+}
+
+/**
+ * One chat turn through groq-sdk: the SDK builds and sends the request (auth, retries, timeout, HTTP
+ * errors all stay its own), and for a stream we take the raw Response and parse its body with our
+ * own SSE reader, which costs a third of the SDK's iterator.
+ *
+ * Errors before the answer starts (HTTP status, network) are the SDK's own errors, thrown as is.
+ * Ctrl-C (the signal) gives `interrupted: true` and whatever arrived so far, for the REPL to keep.
+ */
+export function createSendTurn(sdkClient: GroqClient, sendOptions: SendTurnOptions = {}): SendTurn {
+  const client = sendOptions.transport === 'fetch' ? sdkClient.withOptions({fetch: globalThis.fetch}) : sdkClient
+  return async function sendTurn(request: ChatRequest, options: TurnOptions): Promise<TurnResult> {
+    const startedAt = performance.now()
+    const {signal} = options
+    const body = {...request, stream: options.stream}
+    // groq-sdk types its params narrowly; our bodies are the API's JSON, checked by buildRequest.
+    const completions = client.chat.completions as unknown as {
+      create(body: unknown, options: {signal: AbortSignal}): Promise<unknown> & {asResponse(): Promise<Response>}
+    }
+    const create = (payload: unknown, requestOptions: {signal: AbortSignal}) => completions.create(payload, requestOptions)
+
+    if (!options.stream) {
+      let completion: Completion
+      try {
+        completion = (await create(body, {signal})) as Completion
+      } catch (error) {
+        if (signal.aborted) return interruptedTurn(startedAt)
+        throw error
+      }
+      const message = completion.choices?.[0]?.message ?? {content: null, role: 'assistant'}
+      const firstDeltaAt = performance.now()
+      if (typeof message.reasoning === 'string' && message.reasoning && options.onReasoning) options.onReasoning(message.reasoning)
+      if (typeof message.content === 'string' && message.content) options.onDelta(message.content)
+      return {
+        completion,
+        interrupted: false,
+        message: historyMessage(message),
+        timing: {firstDeltaMs: firstDeltaAt - startedAt, totalMs: performance.now() - startedAt},
+        usage: completion.usage as Usage | undefined,
+      }
+    }
+
+    let response: {body: NodeJS.ReadableStream | ReadableStream<Uint8Array> | null}
+    try {
+      response = await create(body, {signal}).asResponse()
+    } catch (error) {
+      if (signal.aborted) return interruptedTurn(startedAt)
+      throw error
+    }
+    if (!response.body) throw new Error('The API answered a stream request without a body')
+    const result = await readChatStream(response.body, {
+      idleTimeoutMs: sendOptions.idleTimeoutMs,
+      onChunk: options.onChunk,
+      onDelta: options.onDelta,
+      onReasoning: options.onReasoning,
+      signal,
+    })
+    const completion = result.assembler.completion()
+    const message = completion.choices[0]?.message ?? {content: null, role: 'assistant'}
+    return {
+      completion,
+      interrupted: result.interrupted,
+      message: historyMessage(message),
+      timing: {
+        firstDeltaMs: result.firstDeltaAt === undefined ? undefined : result.firstDeltaAt - startedAt,
+        totalMs: performance.now() - startedAt,
+      },
+      usage: completion.usage,
+    }
+  }
+}
+
+function interruptedTurn(startedAt: number): TurnResult {
+  const message: ChatMessage = {content: '', role: 'assistant'}
+  return {completion: {}, interrupted: true, message, timing: {totalMs: performance.now() - startedAt}}
+}

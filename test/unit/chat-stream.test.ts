@@ -1,0 +1,247 @@
+import {readFileSync} from 'node:fs'
+import {PassThrough, Readable} from 'node:stream'
+import {describe, expect, it} from 'vitest'
+
+import {ChunkAssembler} from '../../src/lib/chat/assemble.js'
+import {ChunkTemplate} from '../../src/lib/chat/fast-chunk.js'
+import {readChatStream, StreamError} from '../../src/lib/chat/stream.js'
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/chat/${name}`, import.meta.url))
+
+/** A fetch-style body delivering `bytes` in the given pieces. */
+function webBody(pieces: Uint8Array[]): ReadableStream<Uint8Array> {
+  let index = 0
+  return new ReadableStream({
+    pull(controller) {
+      if (index < pieces.length) controller.enqueue(pieces[index++])
+      else controller.close()
+    },
+  })
+}
+
+const nodeBody = (pieces: Uint8Array[]) => Readable.from(pieces.map((piece) => Buffer.from(piece)))
+
+/** `bytes` cut every `size` bytes: cuts fall inside JSON, inside "\n\n", inside multi-byte characters. */
+function cut(bytes: Buffer, size: number): Buffer[] {
+  const pieces: Buffer[] = []
+  for (let at = 0; at < bytes.length; at += size) pieces.push(bytes.subarray(at, at + size))
+  return pieces
+}
+
+async function collect(body: Parameters<typeof readChatStream>[0]) {
+  let text = ''
+  let thoughts = ''
+  const chunks: string[] = []
+  const result = await readChatStream(body, {
+    onChunk: (data) => chunks.push(data),
+    onDelta: (delta) => {
+      text += delta
+    },
+    onReasoning: (delta) => {
+      thoughts += delta
+    },
+  })
+  return {chunks, completion: result.assembler.completion(), result, text, thoughts}
+}
+
+describe('readChatStream', () => {
+  for (const name of ['basic', 'reasoning', 'tool-calls']) {
+    it(`${name}: assembles exactly the non-streamed completion (same keys, same order), for web and Node bodies cut anywhere`, async () => {
+      const sse = fixture(`${name}.sse`)
+      const expected = fixture(`${name}.json`).toString('utf8')
+      for (const size of [sse.length, 1, 2, 3, 7, 64, 300]) {
+        for (const body of [webBody(cut(sse, size)), nodeBody(cut(sse, size))]) {
+          const {completion, result} = await collect(body)
+          expect(result.interrupted).toBe(false)
+          expect(JSON.stringify(completion, null, 2) + '\n').toBe(expected)
+        }
+      }
+    })
+  }
+
+  it('hands over the answer text and the reasoning text, and each raw chunk', async () => {
+    const basic = await collect(nodeBody([fixture('basic.sse')]))
+    const expected = JSON.parse(fixture('basic.json').toString('utf8'))
+    expect(basic.text).toBe(expected.choices[0].message.content)
+    expect(basic.thoughts).toBe('')
+    const lines = fixture('basic.sse')
+      .toString('utf8')
+      .split('\n\n')
+      .filter((event) => event.startsWith('data: {'))
+      .map((event) => event.slice(6))
+    expect(basic.chunks).toEqual(lines)
+
+    const reasoning = await collect(webBody([fixture('reasoning.sse')]))
+    expect(reasoning.thoughts).toBe('The user asks whether 1009 is prime. Check divisors up to 31.')
+    expect(reasoning.text).toBe('Yes, 1009 is prime.')
+  })
+
+  it('writes the deltas of one network read together (one onDelta per read), the first one at once', async () => {
+    const sse = fixture('basic.sse').toString('utf8')
+    const events = sse.split('\n\n').filter(Boolean).map((event) => event + '\n\n')
+    const body = new PassThrough()
+    const calls: string[] = []
+    const reading = readChatStream(body, {onDelta: (text) => void calls.push(text)})
+    // Events 0-3 in one "read" (synchronous 'data' events), then the rest in another.
+    for (const event of events.slice(0, 4)) body.write(event)
+    await new Promise((resolve) => setImmediate(resolve))
+    for (const event of events.slice(4)) body.write(event)
+    body.end()
+    await reading
+    // Event 0 is the role chunk (empty text); 1 is the first text, written at once; 2-3 together.
+    expect(calls.slice(0, 2)).toEqual(['Fast', ' language models'])
+    expect(calls.length).toBe(3)
+  })
+
+  it('waits for the writer when it asks (backpressure) and still delivers everything in order', async () => {
+    let text = ''
+    const result = await readChatStream(nodeBody(cut(fixture('basic.sse'), 40)), {
+      onDelta: (delta) =>
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            text += delta
+            resolve()
+          }, 1),
+        ),
+    })
+    expect(result.interrupted).toBe(false)
+    expect(text).toBe(JSON.parse(fixture('basic.json').toString('utf8')).choices[0].message.content)
+  })
+
+  it('an error event mid-stream is a StreamError (exit 1) with the message, after the partial text', async () => {
+    for (const body of [webBody([fixture('error.sse')]), nodeBody(cut(fixture('error.sse'), 50))]) {
+      let text = ''
+      const error = await readChatStream(body, {onDelta: (delta) => void (text += delta)}).catch((error_) => error_)
+      expect(error).toBeInstanceOf(StreamError)
+      expect(error.exitCode).toBe(1)
+      expect(error.message).toBe(
+        'Stream error: Service Unavailable: the model is overloaded, please retry (internal_server_error, service_unavailable)',
+      )
+      expect(error.assembler.content).toBe('Partial answer')
+    }
+  })
+
+  it('`event: error` and x_groq.error are errors too', async () => {
+    const eventError = 'event: error\ndata: {"message":"boom","type":"server_error"}\n\n'
+    await expect(readChatStream(webBody([Buffer.from(eventError)]))).rejects.toThrow('Stream error: boom (server_error)')
+    const xGroq = 'data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":null}],"x_groq":{"id":"r","error":"stream stopped: overloaded"}}\n\n'
+    await expect(readChatStream(webBody([Buffer.from(xGroq)]))).rejects.toThrow('Stream error: stream stopped: overloaded')
+  })
+
+  it('a body that ends without [DONE] is a cut connection (exit 6)', async () => {
+    const sse = fixture('basic.sse').toString('utf8').replace('data: [DONE]\n\n', '')
+    for (const body of [webBody([Buffer.from(sse)]), nodeBody([Buffer.from(sse)])]) {
+      const error = await readChatStream(body).catch((error_) => error_)
+      expect(error).toBeInstanceOf(StreamError)
+      expect(error.exitCode).toBe(6)
+      expect(error.message).toBe('The connection closed before the answer was complete (no [DONE] at the end of the stream)')
+    }
+  })
+
+  it('a socket error mid-stream is a cut connection (exit 6) naming the cause', async () => {
+    const body = new PassThrough()
+    const reading = readChatStream(body)
+    body.write(fixture('error.sse').subarray(0, 400))
+    const reset = Object.assign(new Error('read ECONNRESET'), {code: 'ECONNRESET'})
+    body.destroy(reset)
+    const error = await reading.catch((error_) => error_)
+    expect(error.exitCode).toBe(6)
+    expect(error.message).toBe('The connection was cut while streaming the answer (ECONNRESET)')
+  })
+
+  it('no byte for idleTimeoutMs is a network error (exit 6)', async () => {
+    const body = new PassThrough()
+    body.write('data: {"id":"c","choices":[{"index":0,"delta":{"content":"a"}}]}\n\n')
+    const error = await readChatStream(body, {idleTimeoutMs: 30}).catch((error_) => error_)
+    expect(error.exitCode).toBe(6)
+    expect(error.message).toBe('No data for 30 ms while streaming the answer (raise --timeout?)')
+  })
+
+  it('an abort (Ctrl-C) returns interrupted with the partial answer', async () => {
+    const controller = new AbortController()
+    const body = new PassThrough()
+    const reading = readChatStream(body, {signal: controller.signal})
+    body.write(fixture('error.sse').subarray(0, 700))
+    await new Promise((resolve) => setImmediate(resolve))
+    controller.abort()
+    body.destroy(new DOMException('This operation was aborted', 'AbortError'))
+    const result = await reading
+    expect(result.interrupted).toBe(true)
+    expect(result.assembler.content).toBe('Partial')
+  })
+
+  it('a chunk that is not JSON is an error naming it', async () => {
+    await expect(readChatStream(webBody([Buffer.from('data: {oops\n\n')]))).rejects.toThrow('The stream sent a chunk that is not JSON: {oops')
+  })
+})
+
+describe('ChunkTemplate (the JSON.parse-free path)', () => {
+  const head = '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"'
+  const tail = '"},"logprobs":null,"finish_reason":null}]}'
+  const chunk = (raw: string) => head + raw + tail
+
+  it('reads the text of chunks that differ from the learned one only in their text', () => {
+    const template = new ChunkTemplate()
+    const first = chunk('Hello')
+    template.learn(first, JSON.parse(first))
+    for (const raw of ['', ' world', 'naïve ✓ 🚀', 'a\\nb', 'tab\\tq', '\\u00e9\\ud83d\\ude80', 'back\\\\slash', '\\/']) {
+      const data = chunk(raw)
+      expect(template.match(data)).toBe(JSON.parse(data).choices[0].delta.content)
+    }
+  })
+
+  it('leaves to JSON.parse anything that could differ in structure', () => {
+    const template = new ChunkTemplate()
+    const first = chunk('Hello')
+    template.learn(first, JSON.parse(first))
+    expect(template.match(chunk('say \\"hi\\"'))).toBeUndefined() // a quote: parse it properly
+    expect(template.match(chunk('odd\\'))).toBeUndefined() // would escape the closing quote
+    expect(template.match(first.replace('"finish_reason":null', '"finish_reason":"stop"'))).toBeUndefined()
+    expect(template.match(first.replace('"index":0', '"index":1'))).toBeUndefined()
+    expect(template.match(first.replace('}]}', '}],"x_groq":{"id":"r"}}'))).toBeUndefined()
+    expect(template.match(head + 'a","reasoning":"b' + tail)).toBeUndefined()
+  })
+
+  it('learns only plain one-field text chunks', () => {
+    const template = new ChunkTemplate()
+    const withRole = '{"id":"c","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}'
+    template.learn(withRole, JSON.parse(withRole))
+    expect(template.field).toBeUndefined()
+    const last = '{"id":"c","choices":[{"index":0,"delta":{"content":"x"},"logprobs":null,"finish_reason":"stop"}]}'
+    template.learn(last, JSON.parse(last))
+    expect(template.field).toBeUndefined()
+    const thought = '{"id":"c","choices":[{"index":0,"delta":{"reasoning":"hmm"},"logprobs":null,"finish_reason":null}]}'
+    template.learn(thought, JSON.parse(thought))
+    expect(template.field).toBe('reasoning')
+    expect(template.match(thought.replace('hmm', 'so'))).toBe('so')
+  })
+
+  it('gives the same completion as JSON.parse for every chunk (random texts)', () => {
+    const alphabet = ['a', ' ', 'é', '🚀', '\\n', '\\"', '\\\\', '\\u0041', '"', '\\', 'x']
+    let seed = 7
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648)
+    const withTemplate = new ChunkAssembler()
+    const parsedOnly = new ChunkAssembler()
+    const template = new ChunkTemplate()
+    for (let index = 0; index < 2000; index++) {
+      let raw = ''
+      for (let length = Math.floor(random() * 6); length > 0; length--) raw += alphabet[Math.floor(random() * alphabet.length)]
+      const data = chunk(raw)
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(data)
+      } catch {
+        continue // not a valid chunk: the stream reader reports it; nothing to compare
+      }
+      parsedOnly.add(parsed as never)
+      const text = template.match(data)
+      if (text === undefined) {
+        withTemplate.add(parsed as never)
+        template.learn(data, parsed as never)
+      } else {
+        withTemplate.appendText(template.field!, text)
+      }
+    }
+    expect(withTemplate.completion()).toEqual(parsedOnly.completion())
+  })
+})
