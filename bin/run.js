@@ -5,9 +5,10 @@
 // the answers with stock oclif; bench/STARTUP.md has the figures.
 import {existsSync, readFileSync} from 'node:fs'
 import {arch, platform, release} from 'node:os'
-import {pathToFileURL} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const root = new URL('..', import.meta.url)
+const readJson = (url) => JSON.parse(readFileSync(url, 'utf8'))
 
 /** Every sign is-wsl (behind wsl-utils) checks before it can answer true; none of them means "not WSL". */
 function maybeWsl() {
@@ -21,11 +22,9 @@ function maybeWsl() {
 }
 
 /** oclif's answer to `--version`, or undefined when only oclif itself can give it. */
-async function fastVersion(argv) {
+async function fastVersion(argv, pjson) {
   // DEBUG=* makes oclif log while it answers; NODE_ENV=development|test loads devPlugins (which may hook init).
   if (process.env.DEBUG || ['development', 'test'].includes(process.env.NODE_ENV ?? '')) return undefined
-  const readJson = (url) => JSON.parse(readFileSync(url, 'utf8'))
-  const pjson = readJson(new URL('package.json', root))
   const oclif = pjson.oclif ?? {}
   // main.run: `--version` (or an additionalVersionFlags entry) as the first argument, except in a single-command CLI.
   if (!new Set(['--version', ...(oclif.additionalVersionFlags ?? [])]).has(argv[0])) return undefined
@@ -50,11 +49,13 @@ async function fastVersion(argv) {
   return `${pjson.name}/${pjson.version || '0.0.0'} ${os}-${cpu} node-${process.version}`
 }
 
+let pjson
 let version
 try {
-  version = await fastVersion(process.argv.slice(2))
+  pjson = readJson(new URL('package.json', root))
+  version = await fastVersion(process.argv.slice(2), pjson)
 } catch {
-  version = undefined // anything unexpected (a missing package.json, an unresolvable module): oclif decides
+  version = undefined // anything unexpected (an unreadable package.json, an unresolvable module): oclif decides
 }
 
 if (version === undefined) {
@@ -68,12 +69,20 @@ if (version === undefined) {
   const {Config} = oclif ? oclif.modules['./config']() : await import('@oclif/core')
   const {execute} = oclif ? oclif.modules['./execute']() : await import('@oclif/core')
 
-  const config = await Config.load(import.meta.url)
   // @oclif/plugin-not-found asks "Did you mean …?" when stdin is a TTY. When nobody can answer (no TTY, CI, --no-input)
   // it prints two lines and exits 127; without it an unknown command is a usage error like any other: one line, exit 2.
+  // It is left out of the plugin list before oclif loads the plugins (loading it costs ~5 ms for nothing).
   const ci = process.env.CI !== undefined && !/^(|0|false)$/i.test(process.env.CI)
-  if (!process.stdin.isTTY || ci || process.argv.includes('--no-input'))
-    config.plugins.delete('@oclif/plugin-not-found')
+  const prompts = process.stdin.isTTY && !ci && !process.argv.includes('--no-input')
+  let config
+  if (pjson?.oclif) {
+    if (!prompts) pjson.oclif.plugins = pjson.oclif.plugins?.filter((name) => name !== '@oclif/plugin-not-found')
+    // The package.json just read, and its directory: oclif would search for both again.
+    config = await Config.load({pjson, root: fileURLToPath(root).replace(/[\\/]$/, '')})
+  } else {
+    config = await Config.load(import.meta.url)
+    if (!prompts) config.plugins.delete('@oclif/plugin-not-found')
+  }
   await execute({loadOptions: config})
 } else {
   process.stdout.write(version + '\n')

@@ -1,4 +1,6 @@
-import {Help, type Interfaces} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
+// Not from '@oclif/core': that would evaluate all of oclif (parser, flags, ...) for every `--help` (bench/STARTUP.md).
+import {Help} from '@oclif/core/help'
 
 /** Examples for `groq --help`: the first things a new user runs. */
 const ROOT_EXAMPLES = [
