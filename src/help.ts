@@ -1,6 +1,12 @@
+import {createRequire} from 'node:module'
+
 import type {Interfaces} from '@oclif/core'
-// Not from '@oclif/core': that would evaluate all of oclif (parser, flags, ...) for every `--help` (bench/STARTUP.md).
-import {Help} from '@oclif/core/help'
+import type * as OclifHelp from '@oclif/core/help'
+
+// Start-up (bench/STARTUP.md): require() rather than import. An ES module importing CommonJS makes Node 20 start its
+// export scanner (~7 ms), and `import ... from '@oclif/core'` would also evaluate all of oclif (parser, flags, ...)
+// for every --help. Same module, same class.
+const {Help} = createRequire(import.meta.url)('@oclif/core/help') as typeof OclifHelp
 
 /** Examples for `groq --help`: the first things a new user runs. */
 const ROOT_EXAMPLES = [
