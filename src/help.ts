@@ -1,4 +1,12 @@
-import {Help, type Interfaces} from '@oclif/core'
+import {createRequire} from 'node:module'
+
+import type {Interfaces} from '@oclif/core'
+import type * as OclifHelp from '@oclif/core/help'
+
+// Start-up (bench/STARTUP.md): require() rather than import. An ES module importing CommonJS makes Node 20 start its
+// export scanner (~7 ms), and `import ... from '@oclif/core'` would also evaluate all of oclif (parser, flags, ...)
+// for every --help. Same module, same class.
+const {Help} = createRequire(import.meta.url)('@oclif/core/help') as typeof OclifHelp
 
 /** Examples for `groq --help`: the first things a new user runs. */
 const ROOT_EXAMPLES = [
