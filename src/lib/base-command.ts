@@ -9,7 +9,9 @@ import {defaultFormat, render} from './output/format.js'
 import type {Result} from './output/types.js'
 import {canPrompt} from './prompts.js'
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>
 export type Args<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 const GLOBAL = 'GLOBAL'
@@ -21,13 +23,37 @@ const GLOBAL = 'GLOBAL'
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static baseFlags = {
-    'api-key': Flags.string({description: 'Groq API key (default: $GROQ_API_KEY, then the profile)', helpGroup: GLOBAL}),
-    'base-url': Flags.string({description: 'API base URL (default: $GROQ_BASE_URL, then the profile)', helpGroup: GLOBAL}),
-    color: Flags.boolean({allowNo: true, default: true, description: 'colour on a TTY (also off with NO_COLOR)', helpGroup: GLOBAL}),
-    debug: Flags.boolean({description: 'print stack traces and a request/response summary to stderr', helpGroup: GLOBAL}),
-    input: Flags.boolean({allowNo: true, default: true, description: 'allow prompts (--no-input never asks)', helpGroup: GLOBAL}),
+    'api-key': Flags.string({
+      description: 'Groq API key (default: $GROQ_API_KEY, then the profile)',
+      helpGroup: GLOBAL,
+    }),
+    'base-url': Flags.string({
+      description: 'API base URL (default: $GROQ_BASE_URL, then the profile)',
+      helpGroup: GLOBAL,
+    }),
+    color: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'colour on a TTY (also off with NO_COLOR)',
+      helpGroup: GLOBAL,
+    }),
+    debug: Flags.boolean({
+      description: 'print stack traces and a request/response summary to stderr',
+      helpGroup: GLOBAL,
+    }),
+    input: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'allow prompts (--no-input never asks)',
+      helpGroup: GLOBAL,
+    }),
     json: Flags.boolean({description: 'print the API response as JSON (same as -o json)', helpGroup: GLOBAL}),
-    'max-retries': Flags.integer({description: 'retries on 429, 5xx and network errors (default 2)', helpGroup: GLOBAL, max: 10, min: 0}),
+    'max-retries': Flags.integer({
+      description: 'retries on 429, 5xx and network errors (default 2)',
+      helpGroup: GLOBAL,
+      max: 10,
+      min: 0,
+    }),
     output: Flags.string({
       char: 'o',
       description: 'output format (default: table on a TTY, plain when piped)',
@@ -107,7 +133,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected async print(result: Result): Promise<void> {
-    const textOut = await render(result, {color: this.color, format: this.outputFormat, stdoutIsTTY: isStdoutTTY(this.io)})
+    const textOut = await render(result, {
+      color: this.color,
+      format: this.outputFormat,
+      stdoutIsTTY: isStdoutTTY(this.io),
+    })
     if (textOut) await write(this.io.stdout, textOut)
   }
 
@@ -130,7 +160,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** One line on stderr (stack and details only with --debug), exit code from the error's kind. */
   async catch(error: Error & {exitCode?: number}): Promise<void> {
-    const {exitCode, message} = describeError(error, {baseURL: this.cachedSettings?.baseURL?.value ?? 'https://api.groq.com'})
+    const {exitCode, message} = describeError(error, {
+      baseURL: this.cachedSettings?.baseURL?.value ?? 'https://api.groq.com',
+    })
     const debug = this.flags?.debug ?? this.argv.includes('--debug')
     if (message) this.io.stderr.write(`Error: ${message}\n`)
     if (debug && error.stack) this.io.stderr.write(error.stack + '\n')

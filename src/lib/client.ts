@@ -39,8 +39,10 @@ export async function createClient(settings: Settings, options: ClientOptions): 
 
 /** groq-sdk's own debug logging redacts the Authorization header; we only route it to stderr. */
 function debugLogger(write: (line: string) => void) {
-  const log = (level: string) => (message: string, ...rest: unknown[]) =>
-    write(`[${level}] ${message}${rest.length > 0 ? ' ' + rest.map((value) => safeStringify(value)).join(' ') : ''}`)
+  const log =
+    (level: string) =>
+    (message: string, ...rest: unknown[]) =>
+      write(`[${level}] ${message}${rest.length > 0 ? ' ' + rest.map((value) => safeStringify(value)).join(' ') : ''}`)
   return {debug: log('debug'), error: log('error'), info: log('info'), warn: log('warn')}
 }
 

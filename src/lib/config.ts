@@ -47,7 +47,8 @@ export const SETTINGS: Record<string, SettingSpec> = {
   max_retries: {
     description: 'retries on 429, 5xx and network errors (default 2)',
     parse(raw, key) {
-      if (!/^\d+$/.test(raw) || Number(raw) > 10) throw new UsageError(`${key}: "${raw}" must be a whole number from 0 to 10`)
+      if (!/^\d+$/.test(raw) || Number(raw) > 10)
+        throw new UsageError(`${key}: "${raw}" must be a whole number from 0 to 10`)
       return Number(raw)
     },
   },
@@ -68,7 +69,10 @@ export const SETTINGS: Record<string, SettingSpec> = {
     },
   },
   ...Object.fromEntries(
-    MODEL_ENDPOINTS.map((endpoint) => [`model.${endpoint}`, {description: `default model for ${endpoint}`, parse: text}]),
+    MODEL_ENDPOINTS.map((endpoint) => [
+      `model.${endpoint}`,
+      {description: `default model for ${endpoint}`, parse: text},
+    ]),
   ),
 }
 
@@ -196,10 +200,13 @@ export function resolveSettings(flags: FlagInputs, env: NodeJS.ProcessEnv): Sett
   else if (typeof profileData.base_url === 'string') baseURL = {source: 'profile', value: profileData.base_url}
 
   const timeoutText = flags.timeout ?? (typeof profileData.timeout === 'string' ? profileData.timeout : undefined)
-  const timeoutMs = timeoutText ? parseDuration(timeoutText, flags.timeout ? '--timeout' : 'timeout') : DEFAULT_TIMEOUT_MS
+  const timeoutMs = timeoutText
+    ? parseDuration(timeoutText, flags.timeout ? '--timeout' : 'timeout')
+    : DEFAULT_TIMEOUT_MS
 
   const maxRetries =
-    flags['max-retries'] ?? (typeof profileData.max_retries === 'number' ? profileData.max_retries : DEFAULT_MAX_RETRIES)
+    flags['max-retries'] ??
+    (typeof profileData.max_retries === 'number' ? profileData.max_retries : DEFAULT_MAX_RETRIES)
 
   const outputText = flags.output ?? (typeof profileData.output === 'string' ? profileData.output : undefined)
   const output = outputText as OutputFormat | undefined

@@ -121,7 +121,9 @@ export function describeError(error: unknown, context: ErrorContext = {}): Descr
     const body = groqErrorBody(error.error)
     const status = `${error.status}${STATUS_TEXT[error.status] ? ` ${STATUS_TEXT[error.status]}` : ''}`
     const detail = body.message ?? (error.error ? JSON.stringify(error.error) : 'no error body')
-    const errorType = [body.type, body.code && body.code !== body.type ? body.code : undefined].filter(Boolean).join(', ')
+    const errorType = [body.type, body.code && body.code !== body.type ? body.code : undefined]
+      .filter(Boolean)
+      .join(', ')
     const requestId = error.headers?.get('x-request-id')
     const parts = [`${status}: ${detail}`]
     if (errorType) parts.push(`(${errorType})`)

@@ -13,7 +13,10 @@ const context = (io: IO) => ({clearPromptOnDone: false, input: io.stdin, output:
  * Asks before a destructive action. Without a TTY (or with --no-input / CI) it refuses unless
  * --yes was given, so a script never deletes something by accident.
  */
-export async function confirmDestructive(io: IO, options: {action: string; noInput: boolean; yes: boolean}): Promise<void> {
+export async function confirmDestructive(
+  io: IO,
+  options: {action: string; noInput: boolean; yes: boolean},
+): Promise<void> {
   if (options.yes) return
   if (!canPrompt(io, options.noInput)) {
     throw new UsageError(`Refusing to ${options.action} without confirmation: pass --yes`)

@@ -90,7 +90,8 @@ function headerRecord(headers: unknown): Record<string, string> {
   const entries = Array.isArray(headers)
     ? (headers as [string, string][])
     : Object.entries(headers as Record<string, string>)
-  for (const [name, value] of entries) if (value !== undefined && value !== null) record[name.toLowerCase()] = String(value)
+  for (const [name, value] of entries)
+    if (value !== undefined && value !== null) record[name.toLowerCase()] = String(value)
   return record
 }
 

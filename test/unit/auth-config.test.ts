@@ -41,7 +41,9 @@ describe('auth login', () => {
 
   it('a rejected key exits 3 and is not saved', async () => {
     const home = tempHome()
-    nock(API).get('/openai/v1/models').reply(401, {error: {message: 'Invalid API Key', type: 'invalid_request_error'}})
+    nock(API)
+      .get('/openai/v1/models')
+      .reply(401, {error: {message: 'Invalid API Key', type: 'invalid_request_error'}})
     const result = await run(AuthLogin, ['--with-token'], {env: home.env, stdin: 'gsk_bad_key_123456'})
     expect(result.exitCode).toBe(3)
     expect(result.stderr).toBe('Error: 401 Unauthorized: Invalid API Key (invalid_request_error)\n')
@@ -51,9 +53,14 @@ describe('auth login', () => {
   it('saves to the profile named by --profile, keeping other profiles', async () => {
     const home = tempHome()
     writeConfig(home.configHome, {profiles: {default: {api_key: 'gsk_default_key_0000'}}})
-    const result = await run(AuthLogin, ['--with-token', '--no-verify', '--profile', 'work'], {env: home.env, stdin: KEY})
+    const result = await run(AuthLogin, ['--with-token', '--no-verify', '--profile', 'work'], {
+      env: home.env,
+      stdin: KEY,
+    })
     expect(result.exitCode).toBe(0)
-    expect(readConfig(home.configHome)).toEqual({profiles: {default: {api_key: 'gsk_default_key_0000'}, work: {api_key: KEY}}})
+    expect(readConfig(home.configHome)).toEqual({
+      profiles: {default: {api_key: 'gsk_default_key_0000'}, work: {api_key: KEY}},
+    })
   })
 
   it('without a TTY and without --with-token it says how, exit 2', async () => {
@@ -75,7 +82,9 @@ describe('auth login', () => {
 describe('the key from the profile', () => {
   it('is used when neither flag nor env gives one; GROQ_PROFILE picks the profile', async () => {
     const home = tempHome()
-    writeConfig(home.configHome, {profiles: {default: {api_key: 'gsk_default'}, work: {api_key: 'gsk_work_key', base_url: 'http://127.0.0.1:4011'}}})
+    writeConfig(home.configHome, {
+      profiles: {default: {api_key: 'gsk_default'}, work: {api_key: 'gsk_work_key', base_url: 'http://127.0.0.1:4011'}},
+    })
     const scope = nock('http://127.0.0.1:4011', {reqheaders: {authorization: 'Bearer gsk_work_key'}})
       .get('/openai/v1/models')
       .reply(200, MODELS)
@@ -113,12 +122,15 @@ describe('auth status', () => {
     expect(result).toEqual({
       exitCode: 0,
       stderr: '',
-      stdout: 'profile\tdefault\nkey\tgsk_…cdef\nkey source\tGROQ_API_KEY\nbase url\thttps://api.groq.com\nvalid\ttrue\n',
+      stdout:
+        'profile\tdefault\nkey\tgsk_…cdef\nkey source\tGROQ_API_KEY\nbase url\thttps://api.groq.com\nvalid\ttrue\n',
     })
   })
 
   it('--json shows a rejected key with exit 3, never the full key', async () => {
-    nock(API).get('/openai/v1/models').reply(401, {error: {message: 'Invalid API Key', type: 'invalid_request_error'}})
+    nock(API)
+      .get('/openai/v1/models')
+      .reply(401, {error: {message: 'Invalid API Key', type: 'invalid_request_error'}})
     const result = await run(AuthStatus, ['--json', '--api-key', KEY], {})
     expect(result.exitCode).toBe(3)
     expect(JSON.parse(result.stdout)).toEqual({
@@ -153,7 +165,9 @@ describe('config', () => {
     const home = tempHome()
     expect((await run(ConfigSet, ['timeout', '2m'], {env: home.env})).exitCode).toBe(0)
     expect((await run(ConfigSet, ['model.chat', 'llama-3.1-8b-instant'], {env: home.env})).exitCode).toBe(0)
-    expect(readConfig(home.configHome)).toEqual({profiles: {default: {'model.chat': 'llama-3.1-8b-instant', timeout: '2m'}}})
+    expect(readConfig(home.configHome)).toEqual({
+      profiles: {default: {'model.chat': 'llama-3.1-8b-instant', timeout: '2m'}},
+    })
     expect(statSync(configFile(home.configHome)).mode & 0o777).toBe(0o600)
     expect(await run(ConfigGet, ['timeout'], {env: home.env})).toEqual({exitCode: 0, stderr: '', stdout: '2m\n'})
     expect((await run(ConfigUnset, ['timeout'], {env: home.env})).exitCode).toBe(0)
@@ -166,7 +180,11 @@ describe('config', () => {
     expect(unknown.exitCode).toBe(2)
     expect(unknown.stderr).toMatch(/^Error: Unknown setting "colour". Known settings: base_url, chat.stats, /)
     const bad = await run(ConfigSet, ['output', 'yaml'], {})
-    expect(bad).toEqual({exitCode: 2, stderr: 'Error: output: "yaml" must be one of json, table, plain, ndjson\n', stdout: ''})
+    expect(bad).toEqual({
+      exitCode: 2,
+      stderr: 'Error: output: "yaml" must be one of json, table, plain, ndjson\n',
+      stdout: '',
+    })
     const badTimeout = await run(ConfigSet, ['timeout', 'forever'], {})
     expect(badTimeout.exitCode).toBe(2)
   })

@@ -32,7 +32,8 @@ describe('the ranges and enums come from the spec', () => {
   })
 
   it('every enum field: the same values', () => {
-    for (const [field, spec] of Object.entries(ENUM_PARAMS)) expect([...spec.values], field).toEqual(request[field].enum)
+    for (const [field, spec] of Object.entries(ENUM_PARAMS))
+      expect([...spec.values], field).toEqual(request[field].enum)
     const formats = request.response_format.oneOf
       .map((option: {$ref?: string}) => option.$ref && schemas[option.$ref.split('/').at(-1)!].properties.type.enum[0])
       .filter(Boolean)
@@ -86,7 +87,16 @@ describe('joinUserText', () => {
 
 describe('buildRequest', () => {
   it('history (a continued conversation) goes after the system prompt, before the new message', () => {
-    const body = buildRequest({system: 'S'}, {history: [{role: 'user', content: 'a'}, {role: 'assistant', content: 'b'}], userText: 'c'})
+    const body = buildRequest(
+      {system: 'S'},
+      {
+        history: [
+          {role: 'user', content: 'a'},
+          {role: 'assistant', content: 'b'},
+        ],
+        userText: 'c',
+      },
+    )
     expect(body.messages).toEqual([
       {role: 'system', content: 'S'},
       {role: 'user', content: 'a'},
@@ -120,18 +130,24 @@ describe('buildRequest', () => {
     }
     const body = buildRequest({tool: ['/t.json']}, {readFile, userText: 'x'})
     expect(body.tools).toEqual([{type: 'function', function: {name: 'f', parameters: {type: 'object'}}}])
-    expect(() => buildRequest({tool: ['/missing.json']}, {readFile, userText: 'x'})).toThrow('--tool: cannot read /missing.json (no such file)')
+    expect(() => buildRequest({tool: ['/missing.json']}, {readFile, userText: 'x'})).toThrow(
+      '--tool: cannot read /missing.json (no such file)',
+    )
   })
 
   it('--messages FILE is checked item by item', () => {
     const readFile = (text: string) => () => Buffer.from(text)
-    expect(() => buildRequest({messages: 'm.json'}, {readFile: readFile('[{"role":"user","content":"a"},{"content":"b"}]')})).toThrow(
+    expect(() =>
+      buildRequest({messages: 'm.json'}, {readFile: readFile('[{"role":"user","content":"a"},{"content":"b"}]')}),
+    ).toThrow(
       '--messages: m.json: message 2 has no valid role (one of system, developer, user, assistant, tool, function)',
     )
     expect(() => buildRequest({messages: 'm.json'}, {readFile: readFile('[{"role":"tool","content":"x"}]')})).toThrow(
       '--messages: m.json: message 1 (a tool message) has no tool_call_id',
     )
-    expect(() => buildRequest({messages: 'm.json'}, {readFile: readFile('[{"role":"user"}]')})).toThrow('--messages: m.json: message 1 has no content')
+    expect(() => buildRequest({messages: 'm.json'}, {readFile: readFile('[{"role":"user"}]')})).toThrow(
+      '--messages: m.json: message 1 has no content',
+    )
   })
 })
 

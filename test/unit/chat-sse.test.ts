@@ -20,7 +20,8 @@ function splits(text: string): string[][] {
 }
 
 describe('SSEParser', () => {
-  const stream = 'data: {"a":1}\n\n: keep-alive comment\n\nevent: error\ndata: {"error":{"message":"x"}}\n\ndata: line one\ndata: line two\n\nid: 7\nretry: 100\ndata:no-space\n\ndata: [DONE]\n\n'
+  const stream =
+    'data: {"a":1}\n\n: keep-alive comment\n\nevent: error\ndata: {"error":{"message":"x"}}\n\ndata: line one\ndata: line two\n\nid: 7\nretry: 100\ndata:no-space\n\ndata: [DONE]\n\n'
   const expected: Event[] = [
     ['{"a":1}', undefined],
     ['{"error":{"message":"x"}}', 'error'],

@@ -78,7 +78,10 @@ describe('readChatStream', () => {
 
   it('writes the deltas of one network read together (one onDelta per read), the first one at once', async () => {
     const sse = fixture('basic.sse').toString('utf8')
-    const events = sse.split('\n\n').filter(Boolean).map((event) => event + '\n\n')
+    const events = sse
+      .split('\n\n')
+      .filter(Boolean)
+      .map((event) => event + '\n\n')
     const body = new PassThrough()
     const calls: string[] = []
     const reading = readChatStream(body, {onDelta: (text) => void calls.push(text)})
@@ -123,9 +126,14 @@ describe('readChatStream', () => {
 
   it('`event: error` and x_groq.error are errors too', async () => {
     const eventError = 'event: error\ndata: {"message":"boom","type":"server_error"}\n\n'
-    await expect(readChatStream(webBody([Buffer.from(eventError)]))).rejects.toThrow('Stream error: boom (server_error)')
-    const xGroq = 'data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":null}],"x_groq":{"id":"r","error":"stream stopped: overloaded"}}\n\n'
-    await expect(readChatStream(webBody([Buffer.from(xGroq)]))).rejects.toThrow('Stream error: stream stopped: overloaded')
+    await expect(readChatStream(webBody([Buffer.from(eventError)]))).rejects.toThrow(
+      'Stream error: boom (server_error)',
+    )
+    const xGroq =
+      'data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":null}],"x_groq":{"id":"r","error":"stream stopped: overloaded"}}\n\n'
+    await expect(readChatStream(webBody([Buffer.from(xGroq)]))).rejects.toThrow(
+      'Stream error: stream stopped: overloaded',
+    )
   })
 
   it('a body that ends without [DONE] is a cut connection (exit 6)', async () => {
@@ -134,7 +142,9 @@ describe('readChatStream', () => {
       const error = await readChatStream(body).catch((error_) => error_)
       expect(error).toBeInstanceOf(StreamError)
       expect(error.exitCode).toBe(6)
-      expect(error.message).toBe('The connection closed before the answer was complete (no [DONE] at the end of the stream)')
+      expect(error.message).toBe(
+        'The connection closed before the answer was complete (no [DONE] at the end of the stream)',
+      )
     }
   })
 
@@ -171,12 +181,15 @@ describe('readChatStream', () => {
   })
 
   it('a chunk that is not JSON is an error naming it', async () => {
-    await expect(readChatStream(webBody([Buffer.from('data: {oops\n\n')]))).rejects.toThrow('The stream sent a chunk that is not JSON: {oops')
+    await expect(readChatStream(webBody([Buffer.from('data: {oops\n\n')]))).rejects.toThrow(
+      'The stream sent a chunk that is not JSON: {oops',
+    )
   })
 })
 
 describe('ChunkTemplate (the JSON.parse-free path)', () => {
-  const head = '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"'
+  const head =
+    '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"'
   const tail = '"},"logprobs":null,"finish_reason":null}]}'
   const chunk = (raw: string) => head + raw + tail
 
@@ -184,7 +197,16 @@ describe('ChunkTemplate (the JSON.parse-free path)', () => {
     const template = new ChunkTemplate()
     const first = chunk('Hello')
     template.learn(first, JSON.parse(first))
-    for (const raw of ['', ' world', 'naïve ✓ 🚀', 'a\\nb', 'tab\\tq', '\\u00e9\\ud83d\\ude80', 'back\\\\slash', '\\/']) {
+    for (const raw of [
+      '',
+      ' world',
+      'naïve ✓ 🚀',
+      'a\\nb',
+      'tab\\tq',
+      '\\u00e9\\ud83d\\ude80',
+      'back\\\\slash',
+      '\\/',
+    ]) {
       const data = chunk(raw)
       expect(template.match(data)).toBe(JSON.parse(data).choices[0].delta.content)
     }
@@ -204,13 +226,15 @@ describe('ChunkTemplate (the JSON.parse-free path)', () => {
 
   it('learns only plain one-field text chunks', () => {
     const template = new ChunkTemplate()
-    const withRole = '{"id":"c","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}'
+    const withRole =
+      '{"id":"c","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}'
     template.learn(withRole, JSON.parse(withRole))
     expect(template.field).toBeUndefined()
     const last = '{"id":"c","choices":[{"index":0,"delta":{"content":"x"},"logprobs":null,"finish_reason":"stop"}]}'
     template.learn(last, JSON.parse(last))
     expect(template.field).toBeUndefined()
-    const thought = '{"id":"c","choices":[{"index":0,"delta":{"reasoning":"hmm"},"logprobs":null,"finish_reason":null}]}'
+    const thought =
+      '{"id":"c","choices":[{"index":0,"delta":{"reasoning":"hmm"},"logprobs":null,"finish_reason":null}]}'
     template.learn(thought, JSON.parse(thought))
     expect(template.field).toBe('reasoning')
     expect(template.match(thought.replace('hmm', 'so'))).toBe('so')
@@ -219,13 +243,14 @@ describe('ChunkTemplate (the JSON.parse-free path)', () => {
   it('gives the same completion as JSON.parse for every chunk (random texts)', () => {
     const alphabet = ['a', ' ', 'é', '🚀', '\\n', '\\"', '\\\\', '\\u0041', '"', '\\', 'x']
     let seed = 7
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648)
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648
     const withTemplate = new ChunkAssembler()
     const parsedOnly = new ChunkAssembler()
     const template = new ChunkTemplate()
     for (let index = 0; index < 2000; index++) {
       let raw = ''
-      for (let length = Math.floor(random() * 6); length > 0; length--) raw += alphabet[Math.floor(random() * alphabet.length)]
+      for (let length = Math.floor(random() * 6); length > 0; length--)
+        raw += alphabet[Math.floor(random() * alphabet.length)]
       const data = chunk(raw)
       let parsed: unknown
       try {

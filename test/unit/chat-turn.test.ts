@@ -14,7 +14,9 @@ const request = {model: 'llama-3.3-70b-versatile', messages: [{role: 'user' as c
 describe('createSendTurn (the SendTurn the REPL uses)', () => {
   for (const transport of ['node', 'fetch'] as const) {
     it(`streams: deltas to onDelta, the completion, the history message, usage and timing (${transport} transport)`, async () => {
-      nock(API).post('/openai/v1/chat/completions').reply(200, fixture('basic.sse'), {'content-type': 'text/event-stream'})
+      nock(API)
+        .post('/openai/v1/chat/completions')
+        .reply(200, fixture('basic.sse'), {'content-type': 'text/event-stream'})
       let text = ''
       const result = await createSendTurn(client(), {transport})(request, {
         onDelta: (delta) => void (text += delta),
@@ -33,7 +35,9 @@ describe('createSendTurn (the SendTurn the REPL uses)', () => {
   }
 
   it('without streaming: one onDelta with the whole answer, reasoning to onReasoning', async () => {
-    nock(API).post('/openai/v1/chat/completions').reply(200, fixture('reasoning.json'), {'content-type': 'application/json'})
+    nock(API)
+      .post('/openai/v1/chat/completions')
+      .reply(200, fixture('reasoning.json'), {'content-type': 'application/json'})
     const deltas: string[] = []
     const thoughts: string[] = []
     const result = await createSendTurn(client())(request, {
@@ -48,9 +52,19 @@ describe('createSendTurn (the SendTurn the REPL uses)', () => {
   })
 
   it('tool calls are kept in the history message', async () => {
-    nock(API).post('/openai/v1/chat/completions').reply(200, fixture('tool-calls.sse'), {'content-type': 'text/event-stream'})
-    const result = await createSendTurn(client())(request, {onDelta: () => {}, signal: new AbortController().signal, stream: true})
-    expect(result.message).toEqual({role: 'assistant', content: null, tool_calls: JSON.parse(fixture('tool-calls.json')).choices[0].message.tool_calls})
+    nock(API)
+      .post('/openai/v1/chat/completions')
+      .reply(200, fixture('tool-calls.sse'), {'content-type': 'text/event-stream'})
+    const result = await createSendTurn(client())(request, {
+      onDelta: () => {},
+      signal: new AbortController().signal,
+      stream: true,
+    })
+    expect(result.message).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: JSON.parse(fixture('tool-calls.json')).choices[0].message.tool_calls,
+    })
   })
 
   it('an abort mid-stream (Ctrl-C in the REPL) returns interrupted with the partial answer', async () => {

@@ -81,8 +81,12 @@ describe('render', () => {
 
   it('text: the text with exactly one trailing newline; json prints the data', async () => {
     expect(await render(text({id: 'x'}, 'hello'), {color: false, format: 'plain', stdoutIsTTY: false})).toBe('hello\n')
-    expect(await render(text({id: 'x'}, 'hello\n'), {color: false, format: 'plain', stdoutIsTTY: false})).toBe('hello\n')
-    expect(await render(text({id: 'x'}, 'hello'), {color: false, format: 'json', stdoutIsTTY: false})).toBe('{"id":"x"}\n')
+    expect(await render(text({id: 'x'}, 'hello\n'), {color: false, format: 'plain', stdoutIsTTY: false})).toBe(
+      'hello\n',
+    )
+    expect(await render(text({id: 'x'}, 'hello'), {color: false, format: 'json', stdoutIsTTY: false})).toBe(
+      '{"id":"x"}\n',
+    )
   })
 
   it('an empty list prints nothing in plain and table', async () => {

@@ -56,7 +56,10 @@ describe('models list', () => {
   it('--active filters, and -o ndjson prints one model per line', async () => {
     nock(API).get('/openai/v1/models').reply(200, MODELS)
     const result = await run(ModelsList, ['--active', '-o', 'ndjson'], {env: env()})
-    const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line))
+    const lines = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line))
     expect(lines.map((model) => model.id)).toEqual(['gemma2-9b-it', 'llama-3.1-8b-instant'])
   })
 
@@ -83,11 +86,16 @@ describe('models list', () => {
   it('a 401 exits 3 with status, Groq message, type and request id on one stderr line', async () => {
     nock(API)
       .get('/openai/v1/models')
-      .reply(401, {error: {code: 'invalid_api_key', message: 'Invalid API Key', type: 'invalid_request_error'}}, {'x-request-id': 'req_123'})
+      .reply(
+        401,
+        {error: {code: 'invalid_api_key', message: 'Invalid API Key', type: 'invalid_request_error'}},
+        {'x-request-id': 'req_123'},
+      )
     const result = await run(ModelsList, ['--json'], {env: env()})
     expect(result).toEqual({
       exitCode: 3,
-      stderr: 'Error: 401 Unauthorized: Invalid API Key (invalid_request_error, invalid_api_key) [request id req_123]\n',
+      stderr:
+        'Error: 401 Unauthorized: Invalid API Key (invalid_request_error, invalid_api_key) [request id req_123]\n',
       stdout: '',
     })
   })
@@ -101,7 +109,9 @@ describe('models list', () => {
   })
 
   it('a 500 after retries exits 1', async () => {
-    nock(API).get('/openai/v1/models').reply(500, {error: {message: 'boom', type: 'internal_error'}})
+    nock(API)
+      .get('/openai/v1/models')
+      .reply(500, {error: {message: 'boom', type: 'internal_error'}})
     const result = await run(ModelsList, ['--max-retries', '0'], {env: env()})
     expect(result.exitCode).toBe(1)
     expect(result.stderr).toBe('Error: 500 Internal Server Error: boom (internal_error)\n')
@@ -109,7 +119,11 @@ describe('models list', () => {
 
   it('a refused connection exits 6, naming the URL', async () => {
     const result = await run(ModelsList, ['--max-retries', '0', '--base-url', 'http://127.0.0.1:5999'], {env: env()})
-    expect(result).toEqual({exitCode: 6, stderr: 'Error: Cannot reach http://127.0.0.1:5999 (ECONNREFUSED)\n', stdout: ''})
+    expect(result).toEqual({
+      exitCode: 6,
+      stderr: 'Error: Cannot reach http://127.0.0.1:5999 (ECONNREFUSED)\n',
+      stdout: '',
+    })
   })
 
   it('--timeout exits 6 when the server is too slow', async () => {
@@ -143,7 +157,9 @@ describe('models get', () => {
   it('an unknown model (404) exits 4 with nothing on stdout', async () => {
     nock(API)
       .get('/openai/v1/models/nope')
-      .reply(404, {error: {code: 'model_not_found', message: 'The model `nope` does not exist', type: 'invalid_request_error'}})
+      .reply(404, {
+        error: {code: 'model_not_found', message: 'The model `nope` does not exist', type: 'invalid_request_error'},
+      })
     const result = await run(ModelsGet, ['nope', '--json'], {env: env()})
     expect(result).toEqual({
       exitCode: 4,
@@ -156,7 +172,11 @@ describe('models get', () => {
 describe('models rm', () => {
   it('refuses without --yes when nobody can be asked, before any request', async () => {
     const result = await run(ModelsRm, ['my-model'], {env: env(), stdin: ''})
-    expect(result).toEqual({exitCode: 2, stderr: 'Error: Refusing to delete model my-model without confirmation: pass --yes\n', stdout: ''})
+    expect(result).toEqual({
+      exitCode: 2,
+      stderr: 'Error: Refusing to delete model my-model without confirmation: pass --yes\n',
+      stdout: '',
+    })
   })
 
   it('with --yes sends DELETE and prints the deleted id', async () => {

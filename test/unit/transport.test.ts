@@ -33,9 +33,7 @@ describe('proxyFor', () => {
     ['roq.com', false],
     ['', false],
   ])('NO_PROXY=%j bypasses api.groq.com: %s', (noProxy, bypass) => {
-    expect(proxyFor('https://api.groq.com/x', {HTTPS_PROXY: proxy, NO_PROXY: noProxy})).toBe(
-      bypass ? undefined : proxy,
-    )
+    expect(proxyFor('https://api.groq.com/x', {HTTPS_PROXY: proxy, NO_PROXY: noProxy})).toBe(bypass ? undefined : proxy)
   })
 })
 
@@ -47,7 +45,11 @@ describe('createFetch (the node:http transport)', () => {
       handler(req, Buffer.concat(chunks), res)
     })
     await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
-    return {close: () => new Promise<void>((resolve) => srv.close(() => resolve())), srv, url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`}
+    return {
+      close: () => new Promise<void>((resolve) => srv.close(() => resolve())),
+      srv,
+      url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+    }
   }
 
   it('sends a string body with content-length and reads json, status and headers', async () => {
@@ -57,7 +59,11 @@ describe('createFetch (the node:http transport)', () => {
       res.writeHead(201, {'content-type': 'application/json', 'x-request-id': 'req_1'}).end('{"ok":true}')
     })
     try {
-      const response = await createFetch({})(`${s.url}/x`, {body: '{"a":1}', headers: {'Content-Type': 'application/json'}, method: 'POST'})
+      const response = await createFetch({})(`${s.url}/x`, {
+        body: '{"a":1}',
+        headers: {'Content-Type': 'application/json'},
+        method: 'POST',
+      })
       expect(response.status).toBe(201)
       expect(response.ok).toBe(true)
       expect(response.headers.get('x-request-id')).toBe('req_1')

@@ -25,7 +25,8 @@ export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
   async run() {
     const apiKey = await this.readKey()
     const {settings} = this
-    if (this.flags.verify) await verifyKey(settings, apiKey, {
+    if (this.flags.verify)
+      await verifyKey(settings, apiKey, {
         env: this.io.env,
         signal: this.signal,
         userAgent: `groq-cli/${this.config.version}`,

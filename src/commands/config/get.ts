@@ -19,7 +19,8 @@ export default class ConfigGet extends BaseCommand<typeof ConfigGet> {
     if (!SETTINGS[this.args.key]) parseSetting(this.args.key, '') // throws the unknown-setting usage error
     const {profile, profileData} = this.settings
     const value = profileData[this.args.key]
-    if (value === undefined) throw new CliError(`${this.args.key} is not set in profile "${profile}"`, ExitCode.notFound)
+    if (value === undefined)
+      throw new CliError(`${this.args.key} is not set in profile "${profile}"`, ExitCode.notFound)
     return text(value, String(value))
   }
 }

@@ -16,7 +16,10 @@ export default class ConfigList extends BaseCommand<typeof ConfigList> {
     const {profileData} = this.settings
     // Never print a key in full, not even in JSON.
     const shown = Object.fromEntries(
-      Object.entries(profileData).map(([key, value]) => [key, key === 'api_key' && typeof value === 'string' ? maskKey(value) : value]),
+      Object.entries(profileData).map(([key, value]) => [
+        key,
+        key === 'api_key' && typeof value === 'string' ? maskKey(value) : value,
+      ]),
     )
     const rows: SettingRow[] = Object.entries(shown)
       .sort(([a], [b]) => a.localeCompare(b))

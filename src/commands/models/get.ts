@@ -8,7 +8,7 @@ export default class ModelsGet extends BaseCommand<typeof ModelsGet> {
   static summary = 'Show one model'
   static examples = [
     '<%= config.bin %> models get llama-3.3-70b-versatile',
-    "<%= config.bin %> models get llama-3.3-70b-versatile --json | jq .context_window",
+    '<%= config.bin %> models get llama-3.3-70b-versatile --json | jq .context_window',
   ]
 
   static args = {

@@ -6,7 +6,8 @@ import {list} from '../../lib/output/types.js'
 
 export default class ModelsList extends BaseCommand<typeof ModelsList> {
   static summary = 'List the models available to your API key'
-  static description = 'Rows are sorted by id. --json prints the API response unchanged (filtered by --active when given).'
+  static description =
+    'Rows are sorted by id. --json prints the API response unchanged (filtered by --active when given).'
   static examples = [
     '<%= config.bin %> models list',
     '<%= config.bin %> models list --active | cut -f1',

@@ -8,7 +8,10 @@ export default class ModelsRm extends BaseCommand<typeof ModelsRm> {
   static summary = 'Delete a model (a fine-tuned model you own)'
   static description = 'Asks for confirmation on a TTY; elsewhere --yes is required. Prints the deleted id.'
   static hiddenAliases = ['models:delete']
-  static examples = ['<%= config.bin %> models rm my-org/my-fine-tune', '<%= config.bin %> models rm my-org/my-fine-tune --yes --json']
+  static examples = [
+    '<%= config.bin %> models rm my-org/my-fine-tune',
+    '<%= config.bin %> models rm my-org/my-fine-tune --yes --json',
+  ]
 
   static args = {
     model: Args.string({description: 'model id', required: true}),
@@ -20,7 +23,11 @@ export default class ModelsRm extends BaseCommand<typeof ModelsRm> {
 
   async run() {
     const client = await this.client()
-    await confirmDestructive(this.io, {action: `delete model ${this.args.model}`, noInput: !this.flags.input, yes: this.flags.yes})
+    await confirmDestructive(this.io, {
+      action: `delete model ${this.args.model}`,
+      noInput: !this.flags.input,
+      yes: this.flags.yes,
+    })
     const deleted = await client.models.delete(this.args.model, {signal: this.signal})
     return text(deleted, deleted.id)
   }

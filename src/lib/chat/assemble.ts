@@ -104,7 +104,15 @@ const KNOWN_TOP = new Set([
   'usage_breakdown',
   'x_groq',
 ])
-const KNOWN_DELTA = new Set(['annotations', 'content', 'executed_tools', 'function_call', 'reasoning', 'role', 'tool_calls'])
+const KNOWN_DELTA = new Set([
+  'annotations',
+  'content',
+  'executed_tools',
+  'function_call',
+  'reasoning',
+  'role',
+  'tool_calls',
+])
 
 /**
  * Folds streamed chunks into exactly the object a non-streamed request returns: one message per
@@ -277,7 +285,10 @@ export class ChunkAssembler {
 }
 
 function message(state: ChoiceState): ChatMessage {
-  const result: ChatMessage = {role: state.role as ChatMessage['role'], content: state.hasContent ? state.content : null}
+  const result: ChatMessage = {
+    role: state.role as ChatMessage['role'],
+    content: state.hasContent ? state.content : null,
+  }
   if (state.reasoning !== undefined) result.reasoning = state.reasoning
   if (state.functionCall) result.function_call = state.functionCall
   if (state.toolCalls) result.tool_calls = [...state.toolCalls.values()]

@@ -68,7 +68,10 @@ export class ReasoningWriter {
 /** Tool calls as plain rows: id, function name, arguments (the model's JSON, as sent). */
 export function formatToolCalls(calls: ToolCall[]): string {
   return calls
-    .map((call) => `${call.id}\t${call.function?.name ?? call.type}\t${(call.function?.arguments ?? '').replaceAll(/[\r\n]+/g, ' ')}\n`)
+    .map(
+      (call) =>
+        `${call.id}\t${call.function?.name ?? call.type}\t${(call.function?.arguments ?? '').replaceAll(/[\r\n]+/g, ' ')}\n`,
+    )
     .join('')
 }
 
@@ -84,7 +87,8 @@ export function formatStats(model: string, usage: Usage | undefined, timing: Tur
   if (timing?.firstDeltaMs !== undefined) parts.push(`first token ${formatMs(timing.firstDeltaMs)}`)
   const speed = tokensPerSecond(usage, timing)
   if (speed !== undefined) parts.push(`${number(Math.round(speed))} tokens/s`)
-  if (typeof usage?.queue_time === 'number' && usage.queue_time > 0) parts.push(`queued ${formatMs(usage.queue_time * 1000)}`)
+  if (typeof usage?.queue_time === 'number' && usage.queue_time > 0)
+    parts.push(`queued ${formatMs(usage.queue_time * 1000)}`)
   return parts.join(' · ')
 }
 

@@ -120,7 +120,8 @@ export function buildRequest(flags: ChatFlags, options: BuildOptions = {}): Chat
   for (const entry of flags.message ?? []) messages.push(parseMessageFlag(entry))
   const user = userMessage(options.userText, flags.image ?? [], read)
   if (user) messages.push(user)
-  if (messages.length === 0 && options.requireMessage !== false) throw new UsageError('No message to send: give a prompt, pipe text on stdin, or use --message/--messages')
+  if (messages.length === 0 && options.requireMessage !== false)
+    throw new UsageError('No message to send: give a prompt, pipe text on stdin, or use --message/--messages')
 
   const body: ChatRequest = {model, messages}
 
@@ -134,7 +135,8 @@ export function buildRequest(flags: ChatFlags, options: BuildOptions = {}): Chat
   }
 
   if (flags.stop !== undefined && flags.stop.length > 0) {
-    if (flags.stop.length > MAX_STOP) throw new UsageError(`--stop: at most ${MAX_STOP} sequences (got ${flags.stop.length})`)
+    if (flags.stop.length > MAX_STOP)
+      throw new UsageError(`--stop: at most ${MAX_STOP} sequences (got ${flags.stop.length})`)
     if (flags.stop.some((stop) => stop === '')) throw new UsageError('--stop: a stop sequence must not be empty')
     body.stop = flags.stop
   }
@@ -147,7 +149,9 @@ export function buildRequest(flags: ChatFlags, options: BuildOptions = {}): Chat
 
   if (flags['include-reasoning'] !== undefined) {
     if (flags['reasoning-format'] !== undefined) {
-      throw new UsageError('--include-reasoning and --reasoning-format cannot be used together (the API treats them as mutually exclusive)')
+      throw new UsageError(
+        '--include-reasoning and --reasoning-format cannot be used together (the API treats them as mutually exclusive)',
+      )
     }
     body.include_reasoning = flags['include-reasoning']
   }
@@ -270,7 +274,8 @@ function readMessagesFile(path: string, read: (path: string) => Buffer, stdinTex
       throw new UsageError(`${at} has no valid role (one of ${[...FILE_ROLES].join(', ')})`)
     }
     if (item.role !== 'assistant' && !('content' in item)) throw new UsageError(`${at} has no content`)
-    if (item.role === 'tool' && typeof item.tool_call_id !== 'string') throw new UsageError(`${at} (a tool message) has no tool_call_id`)
+    if (item.role === 'tool' && typeof item.tool_call_id !== 'string')
+      throw new UsageError(`${at} (a tool message) has no tool_call_id`)
     return item as ChatMessage
   })
 }
@@ -279,13 +284,20 @@ function parseMessageFlag(entry: string): ChatMessage {
   const equals = entry.indexOf('=')
   const role = equals === -1 ? entry : entry.slice(0, equals)
   if (equals === -1 || !(MESSAGE_ROLES as readonly string[]).includes(role)) {
-    const hint = role === 'tool' || role === 'function' ? ' (tool messages need a tool_call_id: use --messages FILE)' : ''
-    throw new UsageError(`--message: "${entry}" must be role=content with role one of ${MESSAGE_ROLES.join(', ')}${hint}`)
+    const hint =
+      role === 'tool' || role === 'function' ? ' (tool messages need a tool_call_id: use --messages FILE)' : ''
+    throw new UsageError(
+      `--message: "${entry}" must be role=content with role one of ${MESSAGE_ROLES.join(', ')}${hint}`,
+    )
   }
   return {role: role as Role, content: entry.slice(equals + 1)}
 }
 
-function userMessage(text: string | undefined, images: string[], read: (path: string) => Buffer): ChatMessage | undefined {
+function userMessage(
+  text: string | undefined,
+  images: string[],
+  read: (path: string) => Buffer,
+): ChatMessage | undefined {
   if (images.length === 0) return text === undefined ? undefined : {role: 'user', content: text}
   const parts: unknown[] = []
   if (text !== undefined) parts.push({type: 'text', text})
@@ -295,10 +307,19 @@ function userMessage(text: string | undefined, images: string[], read: (path: st
 
 /** Image types vision models take, recognised by their first bytes (the extension may lie). */
 const IMAGE_SIGNATURES: Array<{mime: string; test(bytes: Buffer): boolean}> = [
-  {mime: 'image/png', test: (b) => b.length > 8 && b.readUInt32BE(0) === 0x89_50_4e_47 && b.readUInt32BE(4) === 0x0d_0a_1a_0a},
+  {
+    mime: 'image/png',
+    test: (b) => b.length > 8 && b.readUInt32BE(0) === 0x89_50_4e_47 && b.readUInt32BE(4) === 0x0d_0a_1a_0a,
+  },
   {mime: 'image/jpeg', test: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff},
   {mime: 'image/gif', test: (b) => b.length > 6 && /^GIF8[79]a$/.test(b.subarray(0, 6).toString('latin1'))},
-  {mime: 'image/webp', test: (b) => b.length > 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP'},
+  {
+    mime: 'image/webp',
+    test: (b) =>
+      b.length > 12 &&
+      b.subarray(0, 4).toString('latin1') === 'RIFF' &&
+      b.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
   {mime: 'image/bmp', test: (b) => b.length > 2 && b[0] === 0x42 && b[1] === 0x4d},
 ]
 
@@ -312,7 +333,10 @@ export function imageURL(value: string, read: (path: string) => Buffer = (path) 
 }
 
 function buildResponseFormat(flags: ChatFlags, read: (path: string) => Buffer): Record<string, unknown> | undefined {
-  const type = flags['response-format'] === undefined ? undefined : oneOf(flags['response-format'], RESPONSE_FORMATS, '--response-format')
+  const type =
+    flags['response-format'] === undefined
+      ? undefined
+      : oneOf(flags['response-format'], RESPONSE_FORMATS, '--response-format')
   if (flags.schema === undefined) {
     if (type === 'json_schema') throw new UsageError('--response-format json_schema: needs --schema FILE|JSON')
     return type ? {type} : undefined
@@ -323,11 +347,16 @@ function buildResponseFormat(flags: ChatFlags, read: (path: string) => Buffer): 
   const parsed = readJsonObject('--schema', flags.schema, read)
   // Either the `json_schema` object itself ({name, schema, strict?}) or a bare JSON Schema.
   if (isObject(parsed.schema) && typeof parsed.name === 'string') {
-    if (!NAME_PATTERN.test(parsed.name)) throw new UsageError(`--schema: name "${parsed.name}" must be 1-64 of a-z, A-Z, 0-9, _ and -`)
+    if (!NAME_PATTERN.test(parsed.name))
+      throw new UsageError(`--schema: name "${parsed.name}" must be 1-64 of a-z, A-Z, 0-9, _ and -`)
     return {type: 'json_schema', json_schema: parsed}
   }
   const inline = /^\s*\{/.test(flags.schema)
-  const fromFile = inline ? '' : basename(flags.schema, extname(flags.schema)).replaceAll(/[^\w-]/g, '_').slice(0, 64)
+  const fromFile = inline
+    ? ''
+    : basename(flags.schema, extname(flags.schema))
+        .replaceAll(/[^\w-]/g, '_')
+        .slice(0, 64)
   return {type: 'json_schema', json_schema: {name: fromFile || 'response', schema: parsed}}
 }
 
@@ -337,7 +366,9 @@ function parseTool(value: string, read: (path: string) => Buffer): Record<string
   const parsed = readJson('--tool', value, read)
   const items = Array.isArray(parsed) ? parsed : [parsed]
   return items.map((item, index) => {
-    const at = Array.isArray(parsed) ? `--tool: ${value}: tool ${index + 1}` : `--tool: ${value.length > 60 ? 'value' : value}`
+    const at = Array.isArray(parsed)
+      ? `--tool: ${value}: tool ${index + 1}`
+      : `--tool: ${value.length > 60 ? 'value' : value}`
     if (!isObject(item)) throw new UsageError(`${at} is not an object`)
     // A bare function definition ({name, parameters}) is wrapped as a function tool.
     const tool = item.type === undefined && typeof item.name === 'string' ? {type: 'function', function: item} : item
@@ -345,8 +376,10 @@ function parseTool(value: string, read: (path: string) => Buffer): Record<string
     if (tool.type === 'function') {
       const fn = tool.function
       if (!isObject(fn) || typeof fn.name !== 'string') throw new UsageError(`${at} has no function.name`)
-      if (!NAME_PATTERN.test(fn.name)) throw new UsageError(`${at}: function name "${fn.name}" must be 1-64 of a-z, A-Z, 0-9, _ and -`)
-      if (fn.parameters !== undefined && !isObject(fn.parameters)) throw new UsageError(`${at}: function.parameters must be a JSON Schema object`)
+      if (!NAME_PATTERN.test(fn.name))
+        throw new UsageError(`${at}: function name "${fn.name}" must be 1-64 of a-z, A-Z, 0-9, _ and -`)
+      if (fn.parameters !== undefined && !isObject(fn.parameters))
+        throw new UsageError(`${at}: function.parameters must be a JSON Schema object`)
     }
     return tool
   })
@@ -377,7 +410,8 @@ function parseToolChoice(value: string, tools: Record<string, unknown>[]): unkno
   }
   const names = tools.filter((tool) => tool.type === 'function').map((tool) => (tool.function as {name: string}).name)
   if (!names.includes(value)) {
-    const known = names.length > 0 ? `: the --tool functions are ${names.join(', ')}` : ' and no --tool defines a function'
+    const known =
+      names.length > 0 ? `: the --tool functions are ${names.join(', ')}` : ' and no --tool defines a function'
     throw new UsageError(`--tool-choice: "${value}" is not ${TOOL_CHOICES.join(', ')} or a function name${known}`)
   }
   return {type: 'function', function: {name: value}}
@@ -386,7 +420,8 @@ function parseToolChoice(value: string, tools: Record<string, unknown>[]): unkno
 function parseLogitBias(value: string, read: (path: string) => Buffer): Record<string, number> {
   const parsed = readJsonObject('--logit-bias', value, read)
   for (const [token, bias] of Object.entries(parsed)) {
-    if (!Number.isInteger(bias)) throw new UsageError(`--logit-bias: the bias for token ${token} must be a whole number`)
+    if (!Number.isInteger(bias))
+      throw new UsageError(`--logit-bias: the bias for token ${token} must be a whole number`)
   }
   return parsed as Record<string, number>
 }

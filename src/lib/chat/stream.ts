@@ -69,7 +69,8 @@ function causeText(error: unknown): string {
   return text
 }
 
-const isAbort = (error: unknown) => error instanceof Error && (error.name === 'AbortError' || error.constructor.name === 'APIUserAbortError')
+const isAbort = (error: unknown) =>
+  error instanceof Error && (error.name === 'AbortError' || error.constructor.name === 'APIUserAbortError')
 
 /** A response body: a WHATWG stream (fetch) or a Node stream (node:http, our transport). */
 export type Body = NodeJS.ReadableStream | ReadableStream<Uint8Array>
@@ -173,7 +174,11 @@ export async function readChatStream(body: Body, options: StreamOptions = {}): P
   const finish = () => parser.end()
 
   const cut = (error: unknown) =>
-    new StreamError(`The connection was cut while streaming the answer${causeSuffix(error)}`, ExitCode.network, assembler)
+    new StreamError(
+      `The connection was cut while streaming the answer${causeSuffix(error)}`,
+      ExitCode.network,
+      assembler,
+    )
   const stalled = () =>
     new StreamError(
       `No data for ${formatMs(options.idleTimeoutMs ?? 0)} while streaming the answer (raise --timeout?)`,
@@ -186,12 +191,17 @@ export async function readChatStream(body: Body, options: StreamOptions = {}): P
       ? readWeb(body, {cut, deliver, feed, finish, idleTimeoutMs: options.idleTimeoutMs, isDone: () => done, stalled})
       : readNode(body, {cut, deliver, feed, finish, idleTimeoutMs: options.idleTimeoutMs, isDone: () => done, stalled}))
   } catch (error) {
-    if (signal?.aborted || (isAbort(error) && !(error instanceof StreamError))) return {assembler, firstDeltaAt, interrupted: true}
+    if (signal?.aborted || (isAbort(error) && !(error instanceof StreamError)))
+      return {assembler, firstDeltaAt, interrupted: true}
     throw error
   }
   if (signal?.aborted) return {assembler, firstDeltaAt, interrupted: true}
   if (!done) {
-    throw new StreamError('The connection closed before the answer was complete (no [DONE] at the end of the stream)', ExitCode.network, assembler)
+    throw new StreamError(
+      'The connection closed before the answer was complete (no [DONE] at the end of the stream)',
+      ExitCode.network,
+      assembler,
+    )
   }
   return {assembler, firstDeltaAt, interrupted: false}
 }

@@ -31,7 +31,8 @@ export function createSendTurn(sdkClient: GroqClient, sendOptions: SendTurnOptio
     const completions = client.chat.completions as unknown as {
       create(body: unknown, options: {signal: AbortSignal}): Promise<unknown> & {asResponse(): Promise<Response>}
     }
-    const create = (payload: unknown, requestOptions: {signal: AbortSignal}) => completions.create(payload, requestOptions)
+    const create = (payload: unknown, requestOptions: {signal: AbortSignal}) =>
+      completions.create(payload, requestOptions)
 
     if (!options.stream) {
       let completion: Completion
@@ -43,7 +44,8 @@ export function createSendTurn(sdkClient: GroqClient, sendOptions: SendTurnOptio
       }
       const message = completion.choices?.[0]?.message ?? {content: null, role: 'assistant'}
       const firstDeltaAt = performance.now()
-      if (typeof message.reasoning === 'string' && message.reasoning && options.onReasoning) options.onReasoning(message.reasoning)
+      if (typeof message.reasoning === 'string' && message.reasoning && options.onReasoning)
+        options.onReasoning(message.reasoning)
       if (typeof message.content === 'string' && message.content) options.onDelta(message.content)
       return {
         completion,

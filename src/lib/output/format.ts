@@ -51,7 +51,9 @@ function presentFields<T>(fields: Column<T>[], data: T): Column<T>[] {
 function renderPlain(result: Result): string {
   if (result.kind === 'text') return withNewline(result.text)
   if (result.kind === 'list') {
-    return result.items.map((item) => result.columns.map((column) => plainCell(column.value(item))).join('\t') + '\n').join('')
+    return result.items
+      .map((item) => result.columns.map((column) => plainCell(column.value(item))).join('\t') + '\n')
+      .join('')
   }
   return presentFields(result.fields, result.data)
     .map((field) => `${field.header}\t${plainCell(field.value(result.data))}\n`)
@@ -107,7 +109,10 @@ async function renderTable(result: Result, color: boolean): Promise<string> {
       ...result.items.map((item) => columns.map((column) => humanize(column.value(item), column.humanize))),
     ]
   } else {
-    rows = presentFields(result.fields as Column<unknown>[], result.data).map((field) => [bold(field.header), humanize(field.value(result.data), field.humanize)])
+    rows = presentFields(result.fields as Column<unknown>[], result.data).map((field) => [
+      bold(field.header),
+      humanize(field.value(result.data), field.humanize),
+    ])
   }
   // `table` is only loaded when a table is printed.
   const {getBorderCharacters, table} = await import('table')

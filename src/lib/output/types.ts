@@ -31,6 +31,11 @@ export interface TextResult {
 
 export type Result = ListResult<any> | ObjectResult<any> | TextResult // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const list = <T>(data: unknown, items: T[], columns: Column<T>[]): ListResult<T> => ({columns, data, items, kind: 'list'})
+export const list = <T>(data: unknown, items: T[], columns: Column<T>[]): ListResult<T> => ({
+  columns,
+  data,
+  items,
+  kind: 'list',
+})
 export const object = <T>(data: T, fields: Column<T>[]): ObjectResult<T> => ({data, fields, kind: 'object'})
 export const text = (data: unknown, textValue: string): TextResult => ({data, kind: 'text', text: textValue})
