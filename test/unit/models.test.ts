@@ -185,3 +185,28 @@ describe('models rm', () => {
     expect(result).toEqual({exitCode: 0, stderr: '', stdout: 'my-model\n'})
   })
 })
+
+describe('--debug', () => {
+  it('adds a request/response summary and the stack on stderr, never the key; stdout stays data', async () => {
+    nock(API)
+      .get('/openai/v1/models/nope')
+      .reply(404, {error: {code: 'model_not_found', message: 'no such model', type: 'invalid_request_error'}})
+    const result = await run(ModelsGet, ['nope', '--debug'], {env: env()})
+    expect(result.exitCode).toBe(4)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toContain('sending request')
+    expect(result.stderr).toContain('"authorization":"***"')
+    expect(result.stderr).toContain('failed with status 404')
+    expect(result.stderr).toContain('Error: 404 Not Found: no such model (invalid_request_error, model_not_found)\n')
+    expect(result.stderr).toMatch(/\n {4}at /) // the stack
+    expect(result.stderr).not.toContain(KEY)
+  })
+
+  it('without --debug there is no summary and no stack', async () => {
+    nock(API)
+      .get('/openai/v1/models/nope')
+      .reply(404, {error: {message: 'no such model'}})
+    const result = await run(ModelsGet, ['nope'], {env: env()})
+    expect(result.stderr).toBe('Error: 404 Not Found: no such model\n')
+  })
+})
