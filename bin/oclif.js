@@ -1,49 +1,22 @@
 // @oclif/core as the build bundled it (scripts/bundle-oclif.mjs): one file instead of ~160, compiled with the code
 // cache V8 left at build time when this Node can use it. bench/STARTUP.md has the figures.
-import {existsSync, readFileSync, realpathSync} from 'node:fs'
+import {realpathSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import vm from 'node:vm'
+
+import {loadBundle} from '../dist/lib/bundle.js'
 
 const BUNDLE = fileURLToPath(new URL('../dist/oclif/core.cjs', import.meta.url))
 
 /**
- * Evaluates dist/oclif/core.cjs and returns its exports: `modules[subpath]()` is what
- * `require('@oclif/core' + subpath)` would return, `names[subpath]` its export names. On Node 22+ the bundle is
- * required (Node's own compile cache, enabled in bin/run.js, covers it); on Node 20 it is compiled as a vm.Script
- * with the code cache the build saved next to it. Undefined when the build did not bundle oclif.
+ * Evaluates dist/oclif/core.cjs (with dist/lib/bundle.js, as the groq-sdk bundle is) and returns its exports:
+ * `modules[subpath]()` is what `require('@oclif/core' + subpath)` would return, `names[subpath]` its export names,
+ * `script` the compiled script (Node 20). Undefined when the build did not bundle oclif.
  */
 export function loadOclif({codeCache = true} = {}) {
-  if (!existsSync(BUNDLE)) return undefined
-  if (codeCache && Module.enableCompileCache) return {...createRequire(import.meta.url)(BUNDLE), script: undefined}
-  const source = readFileSync(BUNDLE, 'utf8')
-  let cachedData
-  if (codeCache) {
-    try {
-      cachedData = readFileSync(`${BUNDLE}.v8cache`)
-    } catch {
-      cachedData = undefined // no cache: compile as usual
-    }
-  }
-  // The CommonJS wrapper, plus __groqImport: import() from here, for the bundle's dynamic imports (see the build).
-  const wrapper = `(function (exports, require, module, __filename, __dirname, __groqImport) {${source}\n})`
-  const script = new vm.Script(wrapper, {cachedData, filename: BUNDLE})
-  const module = new Module(BUNDLE)
-  module.filename = BUNDLE
-  module.paths = Module._nodeModulePaths(dirname(BUNDLE))
-  const load = script.runInThisContext()
-  load.call(
-    module.exports,
-    module.exports,
-    createRequire(BUNDLE),
-    module,
-    BUNDLE,
-    dirname(BUNDLE),
-    (specifier) => import(specifier),
-  )
-  module.loaded = true
-  return {...module.exports, script}
+  const bundle = loadBundle(BUNDLE, {codeCache})
+  return bundle && {...bundle.exports, script: bundle.script}
 }
 
 /** Where `require.resolve(id)` from root finds it; a direct dependency is usually right there (the first

@@ -3,7 +3,8 @@
 // and records V8's code cache for it (dist/oclif/core.cjs.v8cache) by running `--help` once in this process.
 // bin/oclif.js loads the bundle instead of ~160 files from node_modules/@oclif/core, and registers it under
 // @oclif/core's own file names so that our commands and oclif's plugins import this one copy. dist/ is otherwise
-// tsc's output, unchanged. Figures: bench/STARTUP.md.
+// tsc's output, unchanged. One line of oclif changes in the bundle: Plugin#load sorts commands with
+// src/lib/command-order.ts (same order, without building ICU's collator). Figures: bench/STARTUP.md, bench/PERF.md.
 //
 //   node scripts/bundle-oclif.mjs
 import {build} from 'esbuild'
@@ -38,13 +39,23 @@ const entry = [
 // __groqImport, which bin/oclif.js passes in: an import() from an ES module. Literal imports are bundled.
 const DYNAMIC_IMPORT = /\bimport\((?![\s'"`)])/g
 const rewritten = []
+// Plugin#load sorts commands with localeCompare, whose first call builds ICU's collator (~8 ms on every run);
+// src/lib/command-order.ts gives the same order without it whenever it can (injected below).
+const SORT = '.sort((a, b) => a.id.localeCompare(b.id));'
+const PLUGIN = /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/
+let sortsReplaced = 0
 const dynamicImports = {
   name: 'dynamic-imports',
   setup(build) {
     build.onLoad({filter: /[\\/]node_modules[\\/].*\.c?js$/}, (args) => {
-      const text = readFileSync(args.path, 'utf8')
+      let text = readFileSync(args.path, 'utf8')
+      if (PLUGIN.test(args.path)) {
+        if (text.split(SORT).length !== 2) throw new Error(`${args.path}: expected one ${SORT}`)
+        text = text.replace(SORT, '.sort((a, b) => compareCommandIds(a.id, b.id));')
+        sortsReplaced++
+      }
       const count = text.match(DYNAMIC_IMPORT)?.length ?? 0
-      if (count === 0) return undefined
+      if (count === 0) return PLUGIN.test(args.path) ? {contents: text, loader: 'js'} : undefined
       rewritten.push(`${args.path.slice(args.path.lastIndexOf('node_modules'))} (${count})`)
       return {contents: text.replace(DYNAMIC_IMPORT, '__groqImport('), loader: 'js'}
     })
@@ -61,6 +72,7 @@ const result = await build({
   // oclif requires a TypeScript compiler only for plugins in development, never in a built CLI.
   external: ['typescript', 'ts-node', 'tsx', 'tsx/*'],
   format: 'cjs',
+  inject: [join(root, 'dist', 'lib', 'command-order.js')],
   legalComments: 'eof',
   minifySyntax: true,
   minifyWhitespace: true,
@@ -72,6 +84,7 @@ const result = await build({
   stdin: {contents: entry, loader: 'js', resolveDir: root, sourcefile: 'oclif-entry.cjs'},
   target: `node${pjson.engines.node.replace(/^>=\s*/, '')}`,
 })
+if (sortsReplaced !== 1) throw new Error('@oclif/core/lib/config/plugin.js: the command sort was not replaced')
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
 const inputs = Object.keys(result.metafile.inputs).length
 console.log(

@@ -1,4 +1,3 @@
-import {randomBytes} from 'node:crypto'
 import {mkdir, open, rename, rm} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
@@ -7,6 +6,8 @@ import {basename, dirname, join} from 'node:path'
  * a temp file in the same directory, fsync, then rename over the target.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  // Imported here: loading node:crypto costs ~5 ms, and most commands never write a file.
+  const {randomBytes} = await import('node:crypto')
   const dir = dirname(path)
   await mkdir(dir, {mode: 0o700, recursive: true})
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)

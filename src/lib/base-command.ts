@@ -1,4 +1,4 @@
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import {Command, Flags, type Interfaces} from './oclif.js'
 
 import {type GroqClient, createClient} from './client.js'
 import {type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'

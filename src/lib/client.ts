@@ -1,7 +1,10 @@
+import {fileURLToPath} from 'node:url'
+
 import type Groq from 'groq-sdk'
 
+import {loadBundle} from './bundle.js'
 import {AuthError} from './errors.js'
-import {createFetch} from './transport.js'
+import {createFetch, type HeadersClass} from './transport.js'
 import type {Settings} from './config.js'
 
 export type GroqClient = Groq
@@ -17,18 +20,36 @@ export interface ClientOptions {
   userAgent: string
 }
 
+// Next to dist/lib/client.js: dist/vendor/groq-sdk.cjs, made by scripts/bundle-groq-sdk.mjs. Not there for src/.
+const SDK_BUNDLE = fileURLToPath(new URL('../vendor/groq-sdk.cjs', import.meta.url))
+
+interface SdkBundle {
+  Headers: HeadersClass
+  sdk: typeof import('groq-sdk')
+}
+
 /**
- * Builds the groq-sdk client. groq-sdk is imported here, lazily, so commands that never call the
+ * groq-sdk from the build's bundle (one file with a code cache, and its own light Headers, so that Node's undici
+ * never loads), else from node_modules (with the global Headers). bench/PERF.md has the figures.
+ */
+async function loadSdk(): Promise<{Groq: typeof Groq; Headers?: HeadersClass}> {
+  const bundle = loadBundle<SdkBundle>(SDK_BUNDLE)
+  if (bundle) return {Groq: bundle.exports.sdk.default, Headers: bundle.exports.Headers}
+  return {Groq: (await import('groq-sdk')).default}
+}
+
+/**
+ * Builds the groq-sdk client. groq-sdk is loaded here, lazily, so commands that never call the
  * API (and --help, --version) do not pay for loading it.
  */
 export async function createClient(settings: Settings, options: ClientOptions): Promise<GroqClient> {
   if (!settings.apiKey) throw new AuthError(MISSING_KEY_MESSAGE)
-  const {default: GroqSdk} = await import('groq-sdk')
+  const {Groq: GroqSdk, Headers} = await loadSdk()
   const {debug} = options
   return new GroqSdk({
     apiKey: settings.apiKey.value,
     baseURL: settings.baseURL?.value ?? 'https://api.groq.com',
-    fetch: createFetch(options.env) as unknown as typeof fetch,
+    fetch: createFetch(options.env, {Headers}) as unknown as typeof fetch,
     defaultHeaders: {'User-Agent': options.userAgent},
     logLevel: debug ? 'debug' : 'off',
     logger: debug ? debugLogger(debug) : undefined,

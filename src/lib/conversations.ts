@@ -1,5 +1,5 @@
-import {randomInt} from 'node:crypto'
 import {mkdir, readdir, readFile, unlink} from 'node:fs/promises'
+import {createRequire} from 'node:module'
 import {join} from 'node:path'
 
 import {writeFileAtomic} from './atomic-write.js'
@@ -454,8 +454,12 @@ export class ConversationStore {
   }
 }
 
+// node:crypto is loaded when an id is first made, not with this module (~5 ms that `groq chat` without saving skips).
+const require = createRequire(import.meta.url)
+
 function newId(now: Date): string {
   const time = now.getTime().toString(36).padStart(8, '0').slice(-8)
+  const {randomInt} = require('node:crypto') as typeof import('node:crypto')
   const random = randomInt(36 ** 4)
     .toString(36)
     .padStart(4, '0')

@@ -13,9 +13,12 @@ import {Readable} from 'node:stream'
  * Proxies: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY, through the kept `proxy-agent` library,
  * loaded only when one of those variables is set.
  */
+/** The Headers class responses are given in: groq-sdk's (see TransportOptions). */
+export type HeadersClass = new () => {append(name: string, value: string): void; get(name: string): null | string}
+
 export interface NodeResponse {
   body: IncomingMessage
-  headers: Headers
+  headers: InstanceType<HeadersClass>
   ok: boolean
   redirected: boolean
   status: number
@@ -127,8 +130,16 @@ async function collect(body: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
+export interface TransportOptions {
+  /**
+   * The class for response headers: the one the groq-sdk in use knows as `Headers`. The bundled groq-sdk has its own
+   * (src/lib/headers.ts), and so answers without Node's undici ever loading; default: the global Headers (undici's).
+   */
+  Headers?: HeadersClass
+}
+
 /** Builds the fetch for groq-sdk. Keep-alive agents serve the REPL's many turns on one connection. */
-export function createFetch(env: NodeJS.ProcessEnv): NodeFetch {
+export function createFetch(env: NodeJS.ProcessEnv, options: TransportOptions = {}): NodeFetch {
   const useProxy = PROXY_VARS.some((name) => env[name])
   let proxyAgent: Promise<Agent> | undefined
   const transports = new Map<string, Promise<Transport>>()
@@ -179,7 +190,7 @@ export function createFetch(env: NodeJS.ProcessEnv): NodeFetch {
       req.on('response', (res) => {
         response = res
         res.on('close', () => signal?.removeEventListener('abort', onAbort))
-        const responseHeaders = new Headers()
+        const responseHeaders = new (options.Headers ?? Headers)()
         const raw = res.rawHeaders
         for (let index = 0; index < raw.length; index += 2) responseHeaders.append(raw[index], raw[index + 1])
         const status = res.statusCode ?? 0

@@ -151,6 +151,12 @@ describe.concurrent('one copy of oclif, from the bundle', () => {
     expect(stock.length).toBeGreaterThan(50)
   })
 
+  it('the build sorts commands with src/lib/command-order.ts, not localeCompare (the help tests above compare the order)', () => {
+    const bundle = readFileSync(join(ROOT, 'dist', 'oclif', 'core.cjs'), 'utf8')
+    expect(bundle).toContain('.sort((a,b)=>compareCommandIds(a.id,b.id))')
+    expect(bundle).not.toContain('localeCompare(b.id)')
+  })
+
   it('the code cache the build saved is accepted by this Node (else each start compiles oclif anew)', async () => {
     // @ts-expect-error bin/oclif.js is plain JavaScript
     const {loadOclif} = (await import('../../bin/oclif.js')) as {

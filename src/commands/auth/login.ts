@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../../lib/oclif.js'
 
 import {verifyKey} from '../../lib/auth.js'
 import {BaseCommand} from '../../lib/base-command.js'

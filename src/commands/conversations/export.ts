@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../../lib/oclif.js'
 import {access} from 'node:fs/promises'
 
 import {writeFileAtomic} from '../../lib/atomic-write.js'

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {ConversationStore} from '../../lib/conversations.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {type GroqModel, MODEL_COLUMNS} from '../../lib/models.js'
