@@ -30,7 +30,7 @@ Values of FILE|JSON flags starting with { or [ are inline JSON; anything else is
 
 With no prompt on a terminal, or with -i, an interactive chat starts: each answer streams to stdout, the whole history is sent every turn, /help lists its commands, Ctrl-C stops an answer, Ctrl-D quits. -i "question" asks it first. Piped into -i, stdin lines are the questions.
 
-Conversations are saved (under $XDG_DATA_HOME/groq/conversations; see groq conversations) after each answer: by default interactive chats, questions asked from a terminal (stdin and stdout) and turns that continue a conversation; anything else with --save. --no-save saves nothing (in the interactive chat, /save still saves). A failed or interrupted request saves nothing. -c continues the most recent conversation and --conversation ID|NAME a chosen one: its history is sent before the new message, and the new turn is added to it (unless --no-save). With them, -m, -s and parameter flags apply to this question only (-s in place of the saved system message); the conversation keeps its model and parameters. In the interactive chat they resume the conversation, and the flags apply to the rest of the session (and are saved with it, as /model and /set are).`
+Conversations are saved (under $XDG_DATA_HOME/groq/conversations; see groq conversations) after each answer: by default interactive chats, questions asked from a terminal (stdin and stdout) and turns that continue a conversation; anything else with --save. --no-save saves nothing (in the interactive chat, /save still saves); config chat.save false makes that the default. A failed or interrupted request saves nothing. -c continues the most recent conversation and --conversation ID|NAME a chosen one: its history is sent before the new message, and the new turn is added to it (unless --no-save). With them, -m, -s and parameter flags apply to this question only (-s in place of the saved system message); the conversation keeps its model and parameters. In the interactive chat they resume the conversation, and the flags apply to the rest of the session (and are saved with it, as /model and /set are).`
 
   static examples = [
     '<%= config.bin %> chat "Explain TCP slow start in two sentences"',
@@ -274,8 +274,10 @@ Conversations are saved (under $XDG_DATA_HOME/groq/conversations; see groq conve
 
     const stdinText = stdinTTY ? undefined : await readStdin(this.io)
     const userText = joinUserText(prompt, flags.messages === '-' ? undefined : stdinText)
-    // Saved by default when run from a terminal (stdin and stdout), or when continuing a saved conversation.
-    const save = flags.save ?? (continuing || flags.name !== undefined || (stdinTTY && isStdoutTTY(this.io)))
+    // Saved by default when run from a terminal (stdin and stdout), or when continuing a saved conversation;
+    // config chat.save=false turns the terminal default off (--save, --name and -c still save).
+    const terminalDefault = this.savesByDefault() && stdinTTY && isStdoutTTY(this.io)
+    const save = flags.save ?? (continuing || flags.name !== undefined || terminalDefault)
 
     let request: ChatRequest
     let conversation: Conversation | undefined
@@ -316,6 +318,11 @@ Conversations are saved (under $XDG_DATA_HOME/groq/conversations; see groq conve
       this.io.stderr.write(
         formatStats(String(result.completion.model ?? request.model), result.usage, result.timing) + '\n',
       )
+  }
+
+  /** Config chat.save (default true): whether terminal chats and REPL sessions are saved without --save. */
+  private savesByDefault(): boolean {
+    return this.settings.profileData['chat.save'] !== false
   }
 
   /** The interactive chat (src/lib/chat/repl.ts, loaded only here). Its exit code becomes ours. */
@@ -359,7 +366,7 @@ Conversations are saved (under $XDG_DATA_HOME/groq/conversations; see groq conve
         client.models.retrieve(model, {maxRetries: 0, timeout: Math.min(5000, this.settings.timeoutMs)}),
     })
     process.exitCode = await runRepl({
-      autosave: flags.save !== false,
+      autosave: flags.save ?? this.savesByDefault(),
       color: this.color,
       contextWindow,
       conversation: resumed && {

@@ -43,6 +43,7 @@ export const SETTINGS: Record<string, SettingSpec> = {
       return raw.replace(/\/+$/, '')
     },
   },
+  'chat.save': {description: 'save chats run from a terminal and interactive sessions (default true)', parse: bool},
   'chat.stats': {description: 'print model, tokens and speed to stderr after each chat answer', parse: bool},
   max_retries: {
     description: 'retries on 429, 5xx and network errors (default 2)',

@@ -115,6 +115,23 @@ describe('groq chat: when a one-shot chat is saved', () => {
     expect(Date.parse(saved.updated_at)).toBeGreaterThanOrEqual(Date.parse(saved.created_at))
   })
 
+  it('config chat.save false: nothing saved from a terminal by default; --save still saves', async () => {
+    const {configHome, env} = tempHome()
+    mkdirSync(join(configHome, 'groq'), {recursive: true})
+    writeFileSync(
+      join(configHome, 'groq', 'config.json'),
+      JSON.stringify({profiles: {default: {'chat.save': false}}}),
+      {mode: 0o600},
+    )
+    const store = ConversationStore.fromEnv(env)
+    const files = () => (existsSync(store.dir) ? readdirSync(store.dir) : [])
+    chat(streamed, streamed)
+    expect((await run(Chat, ['hi'], {env: {...env, GROQ_API_KEY: KEY}, ...terminal})).exitCode).toBe(0)
+    expect(files()).toEqual([])
+    expect((await run(Chat, ['--save', 'hi'], {env: {...env, GROQ_API_KEY: KEY}, ...terminal})).exitCode).toBe(0)
+    expect(files()).toHaveLength(1)
+  })
+
   it('not from a terminal (piped stdin or piped stdout): nothing saved', async () => {
     const {env, files} = await home()
     chat(streamed, streamed, streamed)
