@@ -178,7 +178,9 @@ describe('config', () => {
   it('refuses unknown keys and bad values with exit 2', async () => {
     const unknown = await run(ConfigSet, ['colour', 'red'], {})
     expect(unknown.exitCode).toBe(2)
-    expect(unknown.stderr).toMatch(/^Error: Unknown setting "colour". Known settings: base_url, chat.save, chat.stats, /)
+    expect(unknown.stderr).toMatch(
+      /^Error: Unknown setting "colour". Known settings: base_url, chat.save, chat.stats, /,
+    )
     const bad = await run(ConfigSet, ['output', 'yaml'], {})
     expect(bad).toEqual({
       exitCode: 2,
