@@ -4,19 +4,14 @@
  * XDG_* point into a temp dir. Keys go in with send-keys, the screen comes back with capture-pane, the server
  * records every request, and the saved conversation and the model cache are read back from the temp dir.
  */
-import {execFile, spawnSync} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {assertFreshBuild, BIN, homeEnv, ROOT} from '../helpers/cli.js'
-
-const run = promisify(execFile)
-const hasTmux = spawnSync('tmux', ['-V']).status === 0
+import {assertFreshBuild} from '../helpers/cli.js'
+import {createTerminal, hasTmux} from '../helpers/tmux.js'
 
 interface Recorded {
   aborted: boolean
@@ -90,15 +85,9 @@ function startServer(recorded: Recorded[], lookups: string[]): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
 }
 
-const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`
-
 describe.skipIf(!hasTmux && !process.env.CI)('groq chat -i in a real terminal (tmux, the built CLI)', () => {
-  // A private server on its own socket (in a temp dir, removed after), so the user's tmux is never touched.
-  const socketDir = mkdtempSync(join(tmpdir(), 'groq-repl-tmux-'))
-  const socket = join(socketDir, 'socket')
-  const home = mkdtempSync(join(tmpdir(), 'groq-repl-home-'))
-  const {TMUX: _nested, ...env} = process.env
-  const tmux = async (...args: string[]) => (await run('tmux', ['-S', socket, ...args], {env})).stdout
+  const terminal = createTerminal()
+  const {home} = terminal
   const recorded: Recorded[] = []
   const lookups: string[] = []
   let server: Server
@@ -109,73 +98,25 @@ describe.skipIf(!hasTmux && !process.env.CI)('groq chat -i in a real terminal (t
   })
 
   afterAll(async () => {
-    await tmux('kill-server').catch(() => {})
-    rmSync(socketDir, {force: true, recursive: true})
-    rmSync(home, {force: true, recursive: true})
+    await terminal.close()
     server?.closeAllConnections()
     await new Promise((resolve) => server?.close(resolve))
   })
 
-  const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'repl', '-S', '-')
   const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)?.trimEnd()
-
-  /** Polls the screen until the check passes; fails with the screen after a timeout. */
-  async function until(what: string, check: (text: string) => boolean, timeout = 6000): Promise<string> {
-    const deadline = Date.now() + timeout
-    for (;;) {
-      const text = await screen()
-      if (check(text)) return text
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen:\n${text}`)
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
-  }
-  /**
-   * The CLI's exit status, which the wrapping shell prints when it ends. (tmux's own #{pane_dead_status} is not
-   * used: tmux 3.3 sometimes leaves the exited process unreaped.)
-   */
-  async function exitStatus(): Promise<number> {
-    const text = await until('the CLI to exit', (screenText) => /\[exit \d+\]/.test(screenText), 5000)
-    return Number(/\[exit (\d+)\]/.exec(text)?.[1])
-  }
+  const until = (what: string, check: (text: string) => boolean, timeout?: number) =>
+    terminal.until('repl', what, check, timeout)
   const atPrompt = (text: string) => lastLine(text) === 'test-model>'
-  const type = async (text: string) => {
-    await tmux('send-keys', '-t', 'repl', '-l', text)
-    await tmux('send-keys', '-t', 'repl', 'Enter')
-  }
+  const type = (text: string) => terminal.type('repl', text)
 
   it('streams two turns with the history, takes a slash command, survives Ctrl-C mid-answer, saves the conversation and exits 0 on Ctrl-D', async () => {
     expect(hasTmux, 'tmux is required on CI').toBe(true)
     const {port} = server.address() as AddressInfo
     // Only what the CLI needs: no GROQ_* or config from the developer's shell; TERM is tmux's own.
-    const cliEnv: Record<string, string> = {
-      ...homeEnv(home),
+    await terminal.start('repl', ['chat', '-i', '-m', 'test-model', '-s', 'Be brief.'], {
       GROQ_API_KEY: 'gsk_pty_0123456789',
       GROQ_BASE_URL: `http://127.0.0.1:${port}`,
-      LANG: 'C.UTF-8',
-      NO_COLOR: '1',
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-    }
-    const assignments = Object.entries(cliEnv)
-      .map(([name, value]) => `${name}=${quote(value)}`)
-      .join(' ')
-    const cli = [process.execPath, BIN, 'chat', '-i', '-m', 'test-model', '-s', 'Be brief.'].map(quote).join(' ')
-    // The shell survives Ctrl-C (a trap, which its child does not inherit) and prints the CLI's exit status.
-    const command = `trap : INT; env -i TERM="$TERM" ${assignments} ${cli}; echo "[exit $?]"`
-    await tmux(
-      '-f',
-      join(ROOT, 'test/fixtures/repl/tmux.conf'),
-      'new-session',
-      '-d',
-      '-s',
-      'repl',
-      '-x',
-      '100',
-      '-y',
-      '30',
-      '-c',
-      home,
-      command,
-    )
+    })
 
     await until('the first prompt', (text) => text.includes('Chatting with test-model.') && atPrompt(text), 10_000)
 
@@ -190,7 +131,7 @@ describe.skipIf(!hasTmux && !process.env.CI)('groq chat -i in a real terminal (t
 
     await type('count slowly')
     await until('the slow answer to start', (text) => /Counting: 1 2 3/.test(text))
-    await tmux('send-keys', '-t', 'repl', 'C-c')
+    await terminal.keys('repl', 'C-c')
     await until(
       'the interrupted note',
       (text) => text.includes('Interrupted: the partial answer is kept') && atPrompt(text),
@@ -199,8 +140,8 @@ describe.skipIf(!hasTmux && !process.env.CI)('groq chat -i in a real terminal (t
     await type('next')
     await until('the answer after Ctrl-C', (text) => text.includes('Answer 4\n') && atPrompt(text))
 
-    await tmux('send-keys', '-t', 'repl', 'C-d')
-    expect(await exitStatus()).toBe(0)
+    await terminal.keys('repl', 'C-d')
+    expect(await terminal.exitStatus('repl')).toBe(0)
 
     const system = {content: 'Be brief.', role: 'system'}
     expect(recorded.map((record) => record.body.messages.at(-1)?.content)).toEqual([
