@@ -1,6 +1,6 @@
 import {Command, Flags, type Interfaces} from './oclif.js'
 
-import {type GroqClient, createClient} from './client.js'
+import {type ClientOptions, type GroqClient, createClient} from './client.js'
 import {type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
 import {describeError} from './errors.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
@@ -106,12 +106,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** The groq-sdk client, built once, on first use; fails with exit 3 when there is no key. */
   protected client(): Promise<GroqClient> {
-    this.cachedClient ??= createClient(this.settings, {
-      env: this.io.env,
-      debug: this.flags.debug ? (line) => this.io.stderr.write(line + '\n') : undefined,
-      userAgent: `groq-cli/${this.config.version}`,
-    })
+    this.cachedClient ??= createClient(this.settings, this.clientOptions())
     return this.cachedClient
+  }
+
+  /** What every client of this run is built with (also the one `auth` builds for a key it checks). */
+  protected clientOptions(): ClientOptions {
+    return {
+      debug: this.flags.debug ? (line) => this.io.stderr.write(line + '\n') : undefined,
+      env: this.io.env,
+      userAgent: `groq-cli/${this.config.version}`,
+    }
   }
 
   protected get outputFormat(): OutputFormat {

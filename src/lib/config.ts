@@ -131,12 +131,17 @@ export function profileName(flag: string | undefined, env: NodeJS.ProcessEnv): s
   return flag || env.GROQ_PROFILE || DEFAULT_PROFILE
 }
 
-export function parseSetting(key: string, raw: string): SettingValue {
+/** Refuses a key `groq config` does not know, listing the ones it does. */
+export function assertKnownSetting(key: string): SettingSpec {
   const spec = SETTINGS[key]
   if (!spec) {
     throw new UsageError(`Unknown setting "${key}". Known settings: ${Object.keys(SETTINGS).join(', ')}`)
   }
-  return spec.parse(raw, key)
+  return spec
+}
+
+export function parseSetting(key: string, raw: string): SettingValue {
+  return assertKnownSetting(key).parse(raw, key)
 }
 
 /** `gsk_…abcd`: enough to tell keys apart, never enough to use one. */

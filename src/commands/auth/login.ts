@@ -25,12 +25,7 @@ export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
   async run() {
     const apiKey = await this.readKey()
     const {settings} = this
-    if (this.flags.verify)
-      await verifyKey(settings, apiKey, {
-        env: this.io.env,
-        signal: this.signal,
-        userAgent: `groq-cli/${this.config.version}`,
-      })
+    if (this.flags.verify) await verifyKey(settings, apiKey, {...this.clientOptions(), signal: this.signal})
     const {config} = settings
     config.file.profiles[settings.profile] = {...config.file.profiles[settings.profile], api_key: apiKey}
     await saveConfig(config)

@@ -34,11 +34,7 @@ export default class AuthStatus extends BaseCommand<typeof AuthStatus> {
       valid: null,
     }
     try {
-      await verifyKey(this.settings, apiKey.value, {
-        env: this.io.env,
-        signal: this.signal,
-        userAgent: `groq-cli/${this.config.version}`,
-      })
+      await verifyKey(this.settings, apiKey.value, {...this.clientOptions(), signal: this.signal})
       status.valid = true
     } catch (error) {
       const described = describeError(error, {baseURL: status.base_url})

@@ -1,7 +1,7 @@
 import {Args} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {parseSetting, SETTINGS} from '../../lib/config.js'
+import {assertKnownSetting, SETTINGS} from '../../lib/config.js'
 import {CliError} from '../../lib/errors.js'
 import {ExitCode} from '../../lib/exit-codes.js'
 import {text} from '../../lib/output/types.js'
@@ -16,7 +16,7 @@ export default class ConfigGet extends BaseCommand<typeof ConfigGet> {
   }
 
   async run() {
-    if (!SETTINGS[this.args.key]) parseSetting(this.args.key, '') // throws the unknown-setting usage error
+    assertKnownSetting(this.args.key)
     const {profile, profileData} = this.settings
     const value = profileData[this.args.key]
     if (value === undefined)

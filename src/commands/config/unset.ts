@@ -1,7 +1,7 @@
 import {Args} from '../../lib/oclif.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {parseSetting, saveConfig, SETTINGS} from '../../lib/config.js'
+import {assertKnownSetting, saveConfig} from '../../lib/config.js'
 
 export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
   static summary = 'Remove a setting from your profile'
@@ -12,7 +12,7 @@ export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
   }
 
   async run() {
-    if (!SETTINGS[this.args.key]) parseSetting(this.args.key, '') // throws the unknown-setting usage error
+    assertKnownSetting(this.args.key)
     const {config, profile} = this.settings
     const saved = config.file.profiles[profile]
     if (saved && this.args.key in saved) {
