@@ -302,16 +302,19 @@ function readNode(body: NodeJS.ReadableStream, driver: Driver): Promise<void> {
     // Every 'data' event of one socket read fires inside the same callback (an HTTP chunk each,
     // so one per SSE event); their deltas are written together in a microtask right after it.
     let scheduled = false
+    /** Writes what is pending; a write that throws settles the read with its error and gives false. */
+    const deliverPending = (): false | Promise<unknown> | undefined => {
+      try {
+        return driver.deliver()
+      } catch (error) {
+        settle(error)
+        return false
+      }
+    }
     const deliver = () => {
       scheduled = false
       if (settled) return
-      let wait: Promise<unknown> | undefined
-      try {
-        wait = driver.deliver()
-      } catch (error) {
-        settle(error)
-        return
-      }
+      const wait = deliverPending()
       if (wait) {
         stream.pause()
         wait.then(() => stream.resume(), settle)
@@ -351,13 +354,8 @@ function readNode(body: NodeJS.ReadableStream, driver: Driver): Promise<void> {
     const done = () => {
       if (stopping) return
       stopping = true
-      let wait: Promise<unknown> | undefined
-      try {
-        wait = driver.deliver()
-      } catch (error) {
-        settle(error)
-        return
-      }
+      const wait = deliverPending()
+      if (wait === false) return
       if (wait) wait.then(() => settle(), settle)
       else settle()
     }
