@@ -5,12 +5,12 @@ import Module, {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {loadBundle} from '../dist/lib/bundle.js'
+import {loadBundle} from '../dist/lib/boot/bundle.js'
 
 const BUNDLE = fileURLToPath(new URL('../dist/oclif/core.cjs', import.meta.url))
 
 /**
- * Evaluates dist/oclif/core.cjs (with dist/lib/bundle.js, as the groq-sdk bundle is) and returns its exports:
+ * Evaluates dist/oclif/core.cjs (with dist/lib/boot/bundle.js, as the groq-sdk bundle is) and returns its exports:
  * `modules[subpath]()` is what `require('@oclif/core' + subpath)` would return, `names[subpath]` its export names,
  * `script` the compiled script (Node 20). Undefined when the build did not bundle oclif.
  */

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Build step (after tsc): bundles groq-sdk (its CommonJS build) into one file, dist/vendor/groq-sdk.cjs, and records
 // V8's code cache for it (dist/vendor/groq-sdk.cjs.v8cache) by sending requests through it once in this process.
-// src/lib/client.ts loads it with dist/lib/bundle.js (the loader of the oclif bundle) instead of importing ~60 ES
+// src/lib/http/client.ts loads it with dist/lib/boot/bundle.js (the loader of the oclif bundle) instead of importing ~60 ES
 // modules from node_modules/groq-sdk; without it (tests on src/, a build by tsc alone) groq-sdk is imported as usual.
 //
-// Inside the bundle the globals `Headers`, `FormData`, `Response` and `ReadableStream` are src/lib/fetch-globals.ts
+// Inside the bundle the globals `Headers`, `FormData`, `Response` and `ReadableStream` are src/lib/http/fetch-globals.ts
 // (esbuild `inject` and `define`): groq-sdk builds every request's headers with `new Headers()` and asks
 // `body instanceof FormData`, and on Node 20 either loads undici, which costs more than the rest of a request. The
 // process's globals stay Node's own. Figures: bench/PERF.md.
@@ -36,8 +36,8 @@ const result = await build({
   bundle: true,
   define: {'globalThis.ReadableStream': 'GroqReadableStream'},
   format: 'cjs',
-  inject: [join(root, 'dist', 'lib', 'fetch-globals.js')],
-  // Class names as groq-sdk has them (src/lib/errors.ts tells its errors apart by constructor.name); without this,
+  inject: [join(root, 'dist', 'lib', 'http', 'fetch-globals.js')],
+  // Class names as groq-sdk has them (src/lib/core/errors.ts tells its errors apart by constructor.name); without this,
   // esbuild renames some (APIError -> _APIError).
   keepNames: true,
   legalComments: 'eof',
@@ -66,8 +66,8 @@ console.log(
 
 // The code cache: what V8 compiled while the bundle built and sent the requests the CLI sends most (a model list, a
 // chat completion, a streamed one, an API error), through our transport, to a server in this process.
-const {loadBundle} = await import('../dist/lib/bundle.js')
-const {createFetch} = await import('../dist/lib/transport.js')
+const {loadBundle} = await import('../dist/lib/boot/bundle.js')
+const {createFetch} = await import('../dist/lib/http/transport.js')
 const {exports: bundle, script} = loadBundle(outfile, {codeCache: false})
 const server = createServer((request, response) => {
   request.resume()

@@ -4,7 +4,7 @@
 // bin/oclif.js loads the bundle instead of ~160 files from node_modules/@oclif/core, and registers it under
 // @oclif/core's own file names so that our commands and oclif's plugins import this one copy. dist/ is otherwise
 // tsc's output, unchanged. One line of oclif changes in the bundle: Plugin#load sorts commands with
-// src/lib/command-order.ts (same order, without building ICU's collator). Figures: bench/STARTUP.md, bench/PERF.md.
+// src/lib/boot/command-order.ts (same order, without building ICU's collator). Figures: bench/STARTUP.md, bench/PERF.md.
 //
 //   node scripts/bundle-oclif.mjs
 import {build} from 'esbuild'
@@ -40,7 +40,7 @@ const entry = [
 const DYNAMIC_IMPORT = /\bimport\((?![\s'"`)])/g
 const rewritten = []
 // Plugin#load sorts commands with localeCompare, whose first call builds ICU's collator (~8 ms on every run);
-// src/lib/command-order.ts gives the same order without it whenever it can (injected below).
+// src/lib/boot/command-order.ts gives the same order without it whenever it can (injected below).
 const SORT = '.sort((a, b) => a.id.localeCompare(b.id));'
 const PLUGIN = /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/
 let sortsReplaced = 0
@@ -72,7 +72,7 @@ const result = await build({
   // oclif requires a TypeScript compiler only for plugins in development, never in a built CLI.
   external: ['typescript', 'ts-node', 'tsx', 'tsx/*'],
   format: 'cjs',
-  inject: [join(root, 'dist', 'lib', 'command-order.js')],
+  inject: [join(root, 'dist', 'lib', 'boot', 'command-order.js')],
   legalComments: 'eof',
   minifySyntax: true,
   minifyWhitespace: true,

@@ -1,16 +1,16 @@
-import {Args, Flags} from '../lib/oclif.js'
+import {Args, Flags} from '../lib/core/oclif.js'
 
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand} from '../lib/core/base-command.js'
 import type {ToolCall} from '../lib/chat/assemble.js'
 import {AnswerWriter, formatStats, formatToolCalls, ReasoningWriter} from '../lib/chat/output.js'
 import {buildRequest, type ChatFlags, ENUM_PARAMS, joinUserText, RESPONSE_FORMATS} from '../lib/chat/request.js'
 import {createSendTurn} from '../lib/chat/turn.js'
 import {continueConversation, latestConversation, namingStore, paramsOf} from '../lib/chat/session.js'
 import type {ChatMessage, ChatRequest, Conversation, TurnResult} from '../lib/chat/types.js'
-import {appendTurn, ConversationStore, validateName} from '../lib/conversations.js'
-import {InterruptedError, UsageError} from '../lib/errors.js'
-import {onInterrupt} from '../lib/interrupt.js'
-import {isStdinTTY, isStdoutTTY, readStdin, write} from '../lib/io.js'
+import {appendTurn, ConversationStore, validateName} from '../lib/chat/conversations.js'
+import {InterruptedError, UsageError} from '../lib/core/errors.js'
+import {onInterrupt} from '../lib/core/interrupt.js'
+import {isStdinTTY, isStdoutTTY, readStdin, write} from '../lib/core/io.js'
 
 const MODEL = 'MODEL PARAMETERS'
 const MESSAGES = 'MESSAGES'
@@ -356,7 +356,7 @@ Conversations are saved (under $XDG_DATA_HOME/groq/conversations; see groq conve
     const sendTurn = createSendTurn(client, {idleTimeoutMs: this.settings.timeoutMs})
     const [{runRepl}, {createContextWindow}] = await Promise.all([
       import('../lib/chat/repl.js'),
-      import('../lib/model-info.js'),
+      import('../lib/chat/model-info.js'),
     ])
     const contextWindow = createContextWindow({
       baseURL: this.settings.baseURL?.value,
@@ -422,7 +422,7 @@ Conversations are saved (under $XDG_DATA_HOME/groq/conversations; see groq conve
     const answer = new AnswerWriter(stdout)
     const reasoning = new ReasoningWriter(stderr)
     const text = mode === 'text'
-    // Ctrl-C ends the process at once (exit 130, src/lib/interrupt.ts): what arrived stays on stdout
+    // Ctrl-C ends the process at once (exit 130, src/lib/core/interrupt.ts): what arrived stays on stdout
     // and gets its line end, as at the end of an answer (these writes are synchronous on a pipe or TTY).
     const forget = onInterrupt(() => {
       reasoning.close()

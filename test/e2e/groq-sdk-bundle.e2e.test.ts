@@ -1,7 +1,7 @@
 /**
  * The built CLI sends its requests through the groq-sdk that the build bundled (dist/vendor/groq-sdk.cjs, made by
- * scripts/bundle-groq-sdk.mjs, loaded by src/lib/client.ts), in which Headers, FormData, Response and
- * ReadableStream are src/lib/fetch-globals.ts instead of Node's (undici's) globals. These tests check that the bundle
+ * scripts/bundle-groq-sdk.mjs, loaded by src/lib/http/client.ts), in which Headers, FormData, Response and
+ * ReadableStream are src/lib/http/fetch-globals.ts instead of Node's (undici's) globals. These tests check that the bundle
  * is what runs, that Node's undici never loads for a request, and that what groq-sdk does with headers (--debug
  * logs, error request ids) still works across the transport's Headers.
  */
@@ -116,8 +116,8 @@ describe.concurrent('what groq-sdk does with headers', () => {
 
 describe('the bundle', () => {
   it('exports groq-sdk with its error classes under their own names (describeError reads constructor.name)', async () => {
-    const built = new URL('../../dist/lib/bundle.js', import.meta.url).href
-    const {loadBundle} = (await import(built)) as typeof import('../../src/lib/bundle.js')
+    const built = new URL('../../dist/lib/boot/bundle.js', import.meta.url).href
+    const {loadBundle} = (await import(built)) as typeof import('../../src/lib/boot/bundle.js')
     const bundle = loadBundle<{sdk: Record<string, unknown>}>(join(ROOT, 'dist', 'vendor', 'groq-sdk.cjs'))!
     const {sdk} = bundle.exports
     expect(sdk.default).toBe(sdk.Groq)

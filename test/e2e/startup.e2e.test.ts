@@ -140,7 +140,7 @@ describe.concurrent('one copy of oclif, from the bundle', () => {
     .map((file) => file.slice(6))
 
   it.each([
-    [['models', 'list']], // our command: dist/lib/base-command.js imports @oclif/core
+    [['models', 'list']], // our command: dist/lib/core/base-command.js imports @oclif/core
     [['help', 'models']], // @oclif/plugin-help's command imports @oclif/core too
   ])('groq %j runs on the bundled copy, stock oclif on node_modules', async (argv) => {
     const ours = files((await node(['--import', probe, BIN, ...argv])).stderr)
@@ -151,7 +151,7 @@ describe.concurrent('one copy of oclif, from the bundle', () => {
     expect(stock.length).toBeGreaterThan(50)
   })
 
-  it('the build sorts commands with src/lib/command-order.ts, not localeCompare (the help tests above compare the order)', () => {
+  it('the build sorts commands with src/lib/boot/command-order.ts, not localeCompare (the help tests above compare the order)', () => {
     const bundle = readFileSync(join(ROOT, 'dist', 'oclif', 'core.cjs'), 'utf8')
     expect(bundle).toContain('.sort((a,b)=>compareCommandIds(a.id,b.id))')
     expect(bundle).not.toContain('localeCompare(b.id)')

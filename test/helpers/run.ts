@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {PassThrough, Readable} from 'node:stream'
 import {fileURLToPath} from 'node:url'
 
-import {type IO, setIO} from '../../src/lib/io.js'
+import {type IO, setIO} from '../../src/lib/core/io.js'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 

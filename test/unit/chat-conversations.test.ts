@@ -10,8 +10,8 @@ import {describe, expect, it} from 'vitest'
 
 import Chat from '../../src/commands/chat.js'
 import type {ChatMessage, Conversation} from '../../src/lib/chat/types.js'
-import {ConversationStore} from '../../src/lib/conversations.js'
-import {modelCachePath} from '../../src/lib/model-info.js'
+import {ConversationStore} from '../../src/lib/chat/conversations.js'
+import {modelCachePath} from '../../src/lib/chat/model-info.js'
 import {API, KEY} from '../helpers/fixtures.js'
 import {run, tempHome} from '../helpers/run.js'
 

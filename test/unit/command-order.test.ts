@@ -1,11 +1,11 @@
 /**
- * src/lib/command-order.ts replaces `a.id.localeCompare(b.id)` in the bundled oclif: the same sign, always.
+ * src/lib/boot/command-order.ts replaces `a.id.localeCompare(b.id)` in the bundled oclif: the same sign, always.
  */
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {compareCommandIds, hasPlainCollation} from '../../src/lib/command-order.js'
+import {compareCommandIds, hasPlainCollation} from '../../src/lib/boot/command-order.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const sign = (value: number) => Math.sign(value)

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {afterEach, describe, expect, it, vi} from 'vitest'
 
 import type {Conversation} from '../../src/lib/chat/types.js'
-import {appendTurn, ConversationStore} from '../../src/lib/conversations.js'
+import {appendTurn, ConversationStore} from '../../src/lib/chat/conversations.js'
 import {tempHome} from '../helpers/run.js'
 
 // The disk fails on demand: half a write then ENOSPC, or a rename that fails. The real

@@ -8,7 +8,7 @@ import ConversationsRename from '../../src/commands/conversations/rename.js'
 import ConversationsRm from '../../src/commands/conversations/rm.js'
 import ConversationsShow from '../../src/commands/conversations/show.js'
 import type {Conversation} from '../../src/lib/chat/types.js'
-import {ConversationStore} from '../../src/lib/conversations.js'
+import {ConversationStore} from '../../src/lib/chat/conversations.js'
 import {run, tempHome} from '../helpers/run.js'
 
 const TRIP: Conversation = {

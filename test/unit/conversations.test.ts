@@ -10,8 +10,8 @@ import {
   summarize,
   toMarkdown,
   toTranscript,
-} from '../../src/lib/conversations.js'
-import {CliError} from '../../src/lib/errors.js'
+} from '../../src/lib/chat/conversations.js'
+import {CliError} from '../../src/lib/core/errors.js'
 import {tempHome} from '../helpers/run.js'
 
 /** A store in a fresh XDG home whose clock reads the given times, one per call, then keeps the last. */

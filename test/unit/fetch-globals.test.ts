@@ -1,13 +1,13 @@
 /**
- * src/lib/fetch-globals.ts: what the groq-sdk bundle sees as FormData, Response and ReadableStream. `new` must give
+ * src/lib/http/fetch-globals.ts: what the groq-sdk bundle sees as FormData, Response and ReadableStream. `new` must give
  * the platform's own object, `instanceof` must answer as it does against the platform's class, for the bodies
  * groq-sdk checks (JSON objects, strings, bytes, forms, streams), and asking must not load anything.
  */
 import {spawnSync} from 'node:child_process'
 import {describe, expect, it} from 'vitest'
 
-import {FormData, GroqReadableStream, Headers, Response} from '../../src/lib/fetch-globals.js'
-import {LightHeaders} from '../../src/lib/headers.js'
+import {FormData, GroqReadableStream, Headers, Response} from '../../src/lib/http/fetch-globals.js'
+import {LightHeaders} from '../../src/lib/http/headers.js'
 
 const standIns = [
   ['FormData', FormData, globalThis.FormData],
@@ -58,7 +58,7 @@ it('Headers is the light implementation', () => {
 it('checking a JSON body against them loads neither undici nor the web streams', () => {
   // A fresh process: this one has loaded both already.
   const script = `
-    const {FormData, GroqReadableStream, Headers, Response} = await import(${JSON.stringify(new URL('../../src/lib/fetch-globals.ts', import.meta.url).href)})
+    const {FormData, GroqReadableStream, Headers, Response} = await import(${JSON.stringify(new URL('../../src/lib/http/fetch-globals.ts', import.meta.url).href)})
     const body = {model: 'm'}
     const answers = [body instanceof FormData, body instanceof Response, body instanceof GroqReadableStream]
     new Headers([['a', 'b']]).get('a')

@@ -1,11 +1,11 @@
 /**
- * src/lib/headers.ts stands in for the platform's Headers inside the groq-sdk bundle and in our transport. Each case
+ * src/lib/http/headers.ts stands in for the platform's Headers inside the groq-sdk bundle and in our transport. Each case
  * runs the same steps on it and on Node's own (undici's) Headers and expects the same results, errors included.
  */
 import {inspect} from 'node:util'
 import {describe, expect, it} from 'vitest'
 
-import {LightHeaders} from '../../src/lib/headers.js'
+import {LightHeaders} from '../../src/lib/http/headers.js'
 
 type AnyHeaders = Headers | LightHeaders
 type HeadersClass = new (init?: unknown) => AnyHeaders

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseDuration} from '../../src/lib/duration.js'
-import {describeError, UsageError} from '../../src/lib/errors.js'
+import {parseDuration} from '../../src/lib/core/duration.js'
+import {describeError, UsageError} from '../../src/lib/core/errors.js'
 import {defaultFormat, render} from '../../src/lib/output/format.js'
 import {list, object, text} from '../../src/lib/output/types.js'
 

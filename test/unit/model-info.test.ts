@@ -3,9 +3,9 @@ import {join} from 'node:path'
 import nock from 'nock'
 import {describe, expect, it} from 'vitest'
 
-import {createClient} from '../../src/lib/client.js'
-import {resolveSettings} from '../../src/lib/config.js'
-import {createContextWindow, MODEL_INFO_TTL_MS, modelCachePath} from '../../src/lib/model-info.js'
+import {createClient} from '../../src/lib/http/client.js'
+import {resolveSettings} from '../../src/lib/core/config.js'
+import {createContextWindow, MODEL_INFO_TTL_MS, modelCachePath} from '../../src/lib/chat/model-info.js'
 import {API, KEY, MODELS} from '../helpers/fixtures.js'
 import {tempHome} from '../helpers/run.js'
 

@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {estimateTokens, isContextLengthError} from '../../src/lib/chat/repl-context.js'
 import {MultiLine} from '../../src/lib/chat/repl-input.js'
 import {parseParam} from '../../src/lib/chat/repl-params.js'
-import {UsageError} from '../../src/lib/errors.js'
+import {UsageError} from '../../src/lib/core/errors.js'
 
 describe('parseParam', () => {
   it.each([

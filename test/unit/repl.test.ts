@@ -6,8 +6,8 @@ import {readdir} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {ConversationStore} from '../../src/lib/conversations.js'
-import {installInterruptHandler, uninstallInterruptHandler} from '../../src/lib/interrupt.js'
+import {ConversationStore} from '../../src/lib/chat/conversations.js'
+import {installInterruptHandler, uninstallInterruptHandler} from '../../src/lib/core/interrupt.js'
 import type {ChatRequest, Conversation, TurnOptions, TurnResult} from '../../src/lib/chat/types.js'
 import {answer, fakeSend, memoryStore, start, SYSTEM} from '../fixtures/repl/fakes.js'
 

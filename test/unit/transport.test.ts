@@ -3,7 +3,7 @@ import type {AddressInfo} from 'node:net'
 import {Readable} from 'node:stream'
 import {describe, expect, it} from 'vitest'
 
-import {createFetch, proxyFor} from '../../src/lib/transport.js'
+import {createFetch, proxyFor} from '../../src/lib/http/transport.js'
 
 describe('proxyFor', () => {
   const proxy = 'http://proxy.local:3128'

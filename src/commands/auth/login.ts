@@ -1,11 +1,11 @@
-import {Flags} from '../../lib/oclif.js'
+import {Flags} from '../../lib/core/oclif.js'
 
-import {verifyKey} from '../../lib/auth.js'
-import {BaseCommand} from '../../lib/base-command.js'
-import {maskKey, saveConfig} from '../../lib/config.js'
-import {UsageError} from '../../lib/errors.js'
-import {readStdin} from '../../lib/io.js'
-import {promptSecret} from '../../lib/prompts.js'
+import {verifyKey} from '../../lib/core/auth.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {maskKey, saveConfig} from '../../lib/core/config.js'
+import {UsageError} from '../../lib/core/errors.js'
+import {readStdin} from '../../lib/core/io.js'
+import {promptSecret} from '../../lib/core/prompts.js'
 
 export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
   static summary = 'Save an API key to your profile'

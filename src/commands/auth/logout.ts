@@ -1,5 +1,5 @@
-import {BaseCommand} from '../../lib/base-command.js'
-import {saveConfig} from '../../lib/config.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {saveConfig} from '../../lib/core/config.js'
 
 export default class AuthLogout extends BaseCommand<typeof AuthLogout> {
   static summary = 'Remove the saved API key from your profile'

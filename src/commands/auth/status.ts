@@ -1,9 +1,9 @@
-import {verifyKey} from '../../lib/auth.js'
-import {BaseCommand} from '../../lib/base-command.js'
-import {maskKey} from '../../lib/config.js'
-import {AuthError, describeError} from '../../lib/errors.js'
-import {ExitCode} from '../../lib/exit-codes.js'
-import {MISSING_KEY_MESSAGE} from '../../lib/client.js'
+import {verifyKey} from '../../lib/core/auth.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {maskKey} from '../../lib/core/config.js'
+import {AuthError, describeError} from '../../lib/core/errors.js'
+import {ExitCode} from '../../lib/core/exit-codes.js'
+import {MISSING_KEY_MESSAGE} from '../../lib/http/client.js'
 import {object} from '../../lib/output/types.js'
 
 interface KeyStatus {

@@ -1,9 +1,9 @@
-import {Args} from '../../lib/oclif.js'
+import {Args} from '../../lib/core/oclif.js'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {assertKnownSetting, SETTINGS} from '../../lib/config.js'
-import {CliError} from '../../lib/errors.js'
-import {ExitCode} from '../../lib/exit-codes.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {assertKnownSetting, SETTINGS} from '../../lib/core/config.js'
+import {CliError} from '../../lib/core/errors.js'
+import {ExitCode} from '../../lib/core/exit-codes.js'
 import {text} from '../../lib/output/types.js'
 
 export default class ConfigGet extends BaseCommand<typeof ConfigGet> {

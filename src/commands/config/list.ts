@@ -1,5 +1,5 @@
-import {BaseCommand} from '../../lib/base-command.js'
-import {maskKey} from '../../lib/config.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {maskKey} from '../../lib/core/config.js'
 import {list} from '../../lib/output/types.js'
 
 interface SettingRow {

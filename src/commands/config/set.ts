@@ -1,7 +1,7 @@
-import {Args} from '../../lib/oclif.js'
+import {Args} from '../../lib/core/oclif.js'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {parseSetting, saveConfig, SETTINGS} from '../../lib/config.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {parseSetting, saveConfig, SETTINGS} from '../../lib/core/config.js'
 
 export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
   static summary = 'Set a setting in your profile'

@@ -1,7 +1,7 @@
-import {Args} from '../../lib/oclif.js'
+import {Args} from '../../lib/core/oclif.js'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {assertKnownSetting, saveConfig} from '../../lib/config.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {assertKnownSetting, saveConfig} from '../../lib/core/config.js'
 
 export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
   static summary = 'Remove a setting from your profile'

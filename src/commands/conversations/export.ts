@@ -1,11 +1,11 @@
-import {Args, Flags} from '../../lib/oclif.js'
+import {Args, Flags} from '../../lib/core/oclif.js'
 import {access} from 'node:fs/promises'
 
-import {writeFileAtomic} from '../../lib/atomic-write.js'
-import {BaseCommand} from '../../lib/base-command.js'
-import {ConversationStore, serialize, toMarkdown} from '../../lib/conversations.js'
-import {UsageError} from '../../lib/errors.js'
-import {write} from '../../lib/io.js'
+import {writeFileAtomic} from '../../lib/core/atomic-write.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {ConversationStore, serialize, toMarkdown} from '../../lib/chat/conversations.js'
+import {UsageError} from '../../lib/core/errors.js'
+import {write} from '../../lib/core/io.js'
 
 const FORMATS = ['json', 'markdown'] as const
 

@@ -1,5 +1,5 @@
-import {BaseCommand} from '../../lib/base-command.js'
-import {type ConversationSummary, ConversationStore, summarize} from '../../lib/conversations.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {type ConversationSummary, ConversationStore, summarize} from '../../lib/chat/conversations.js'
 import {type Column, list} from '../../lib/output/types.js'
 
 const COLUMNS: Column<ConversationSummary>[] = [

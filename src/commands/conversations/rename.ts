@@ -1,8 +1,8 @@
-import {Args, Flags} from '../../lib/oclif.js'
+import {Args, Flags} from '../../lib/core/oclif.js'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {ConversationStore, summarize} from '../../lib/conversations.js'
-import {UsageError} from '../../lib/errors.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {ConversationStore, summarize} from '../../lib/chat/conversations.js'
+import {UsageError} from '../../lib/core/errors.js'
 import {text} from '../../lib/output/types.js'
 
 export default class ConversationsRename extends BaseCommand<typeof ConversationsRename> {

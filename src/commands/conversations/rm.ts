@@ -1,9 +1,9 @@
-import {Args, Flags} from '../../lib/oclif.js'
+import {Args, Flags} from '../../lib/core/oclif.js'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {ConversationStore} from '../../lib/conversations.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {ConversationStore} from '../../lib/chat/conversations.js'
 import {text} from '../../lib/output/types.js'
-import {confirmDestructive} from '../../lib/prompts.js'
+import {confirmDestructive} from '../../lib/core/prompts.js'
 
 export default class ConversationsRm extends BaseCommand<typeof ConversationsRm> {
   static summary = 'Delete saved conversations'

@@ -1,7 +1,7 @@
-import {Args} from '../../lib/oclif.js'
+import {Args} from '../../lib/core/oclif.js'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {ConversationStore, toTranscript} from '../../lib/conversations.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {ConversationStore, toTranscript} from '../../lib/chat/conversations.js'
 import {text} from '../../lib/output/types.js'
 
 export default class ConversationsShow extends BaseCommand<typeof ConversationsShow> {

@@ -1,7 +1,7 @@
-import {Args} from '../../lib/oclif.js'
+import {Args} from '../../lib/core/oclif.js'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {type GroqModel, MODEL_FIELDS} from '../../lib/models.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {type GroqModel, MODEL_FIELDS} from '../../lib/output/columns/models.js'
 import {object} from '../../lib/output/types.js'
 
 export default class ModelsGet extends BaseCommand<typeof ModelsGet> {

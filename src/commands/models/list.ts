@@ -1,7 +1,7 @@
-import {Flags} from '../../lib/oclif.js'
+import {Flags} from '../../lib/core/oclif.js'
 
-import {BaseCommand} from '../../lib/base-command.js'
-import {type GroqModel, MODEL_COLUMNS} from '../../lib/models.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {type GroqModel, MODEL_COLUMNS} from '../../lib/output/columns/models.js'
 import {list} from '../../lib/output/types.js'
 
 export default class ModelsList extends BaseCommand<typeof ModelsList> {

@@ -1,8 +1,8 @@
-import {Args, Flags} from '../../lib/oclif.js'
+import {Args, Flags} from '../../lib/core/oclif.js'
 
-import {BaseCommand} from '../../lib/base-command.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
 import {text} from '../../lib/output/types.js'
-import {confirmDestructive} from '../../lib/prompts.js'
+import {confirmDestructive} from '../../lib/core/prompts.js'
 
 export default class ModelsRm extends BaseCommand<typeof ModelsRm> {
   static summary = 'Delete a model (a fine-tuned model you own)'

@@ -1,6 +1,6 @@
 import {once} from 'node:events'
 
-import {write} from '../io.js'
+import {write} from '../core/io.js'
 import type {ToolCall} from './assemble.js'
 import type {TurnTiming, Usage} from './types.js'
 

@@ -1,6 +1,6 @@
 import {createInterface, type Interface} from 'node:readline'
 
-import type {IO} from '../io.js'
+import type {IO} from '../core/io.js'
 
 /**
  * Joins physical lines into one message. A trailing backslash continues the line; a line that starts

@@ -1,4 +1,4 @@
-import {UsageError} from '../errors.js'
+import {UsageError} from '../core/errors.js'
 
 /** How a chat parameter's value is read from text, with the limits Groq's OpenAPI spec gives. */
 type ParamSpec =

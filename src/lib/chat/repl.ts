@@ -13,10 +13,10 @@
  */
 import {randomInt} from 'node:crypto'
 
-import {addUsage} from '../conversations.js'
-import {describeError} from '../errors.js'
-import {installInterruptHandler, uninstallInterruptHandler} from '../interrupt.js'
-import {type IO, write} from '../io.js'
+import {addUsage} from './conversations.js'
+import {describeError} from '../core/errors.js'
+import {installInterruptHandler, uninstallInterruptHandler} from '../core/interrupt.js'
+import {type IO, write} from '../core/io.js'
 import {estimateTokens, formatCount, isContextLengthError, NEAR_LIMIT} from './repl-context.js'
 import {formatStats} from './output.js'
 import {type Input, LineReader, MultiLine} from './repl-input.js'
@@ -25,7 +25,7 @@ import type {ChatMessage, ChatRequest, Conversation, SendTurn, TurnResult, Usage
 
 /**
  * Where /save, /load and the autosave after every turn keep conversations. The ConversationStore
- * of src/lib/conversations.ts fits as it is.
+ * of src/lib/chat/conversations.ts fits as it is.
  */
 export interface ReplStore {
   /** A new conversation in memory (its id and created_at are used); without it, ids come from newId. */

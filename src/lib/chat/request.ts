@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {basename, extname} from 'node:path'
 
-import {UsageError} from '../errors.js'
+import {UsageError} from '../core/errors.js'
 import type {ChatMessage, ChatRequest, Role} from './types.js'
 
 /**

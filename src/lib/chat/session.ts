@@ -1,16 +1,16 @@
 import {readdir, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import type {ConversationStore} from '../conversations.js'
-import {CliError} from '../errors.js'
-import {ExitCode} from '../exit-codes.js'
+import type {ConversationStore} from './conversations.js'
+import {CliError} from '../core/errors.js'
+import {ExitCode} from '../core/exit-codes.js'
 import type {ReplStore} from './repl.js'
 import type {ChatMessage, ChatRequest, Conversation} from './types.js'
 
 /**
  * The glue between `groq chat` and saved conversations: which conversation -c/--conversation
  * names, the request that continues it, and what is saved after the answer. The store itself
- * (src/lib/conversations.ts) owns the files.
+ * (src/lib/chat/conversations.ts) owns the files.
  */
 
 /** Request fields that are not parameters of the conversation (never saved in `params`, never taken from it). */

@@ -1,7 +1,7 @@
 import {StringDecoder} from 'node:string_decoder'
 
-import {CliError} from '../errors.js'
-import {ExitCode} from '../exit-codes.js'
+import {CliError} from '../core/errors.js'
+import {ExitCode} from '../core/exit-codes.js'
 import {type ChatChunk, ChunkAssembler} from './assemble.js'
 import {ChunkTemplate} from './fast-chunk.js'
 import {SSEParser} from './sse.js'

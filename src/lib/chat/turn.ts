@@ -1,4 +1,4 @@
-import type {GroqClient} from '../client.js'
+import type {GroqClient} from '../http/client.js'
 import {type Completion, historyMessage} from './assemble.js'
 import {readChatStream} from './stream.js'
 import type {ChatMessage, ChatRequest, SendTurn, TurnOptions, TurnResult, Usage} from './types.js'
@@ -7,7 +7,7 @@ export interface SendTurnOptions {
   /** A stream with no byte for this long fails with a network error (default: none). */
   idleTimeoutMs?: number
   /**
-   * 'node' (default): the client's transport (src/lib/transport.ts, on node:http), which the stream
+   * 'node' (default): the client's transport (src/lib/http/transport.ts, on node:http), which the stream
    * reader consumes without a promise per network read; 'fetch': Node's global fetch (for comparison).
    */
   transport?: 'fetch' | 'node'

@@ -1,4 +1,4 @@
-import type {OutputFormat} from '../config.js'
+import type {OutputFormat} from '../core/config.js'
 import type {Column, Humanize, Result} from './types.js'
 
 export interface RenderOptions {

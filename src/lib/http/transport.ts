@@ -133,7 +133,7 @@ async function collect(body: IncomingMessage): Promise<Buffer> {
 export interface TransportOptions {
   /**
    * The class for response headers: the one the groq-sdk in use knows as `Headers`. The bundled groq-sdk has its own
-   * (src/lib/headers.ts), and so answers without Node's undici ever loading; default: the global Headers (undici's).
+   * (src/lib/http/headers.ts), and so answers without Node's undici ever loading; default: the global Headers (undici's).
    */
   Headers?: HeadersClass
 }

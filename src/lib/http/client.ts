@@ -2,10 +2,10 @@ import {fileURLToPath} from 'node:url'
 
 import type Groq from 'groq-sdk'
 
-import {loadBundle} from './bundle.js'
-import {AuthError} from './errors.js'
+import {loadBundle} from '../boot/bundle.js'
+import {AuthError} from '../core/errors.js'
 import {createFetch, type HeadersClass} from './transport.js'
-import type {Settings} from './config.js'
+import type {Settings} from '../core/config.js'
 
 export type GroqClient = Groq
 
@@ -20,8 +20,8 @@ export interface ClientOptions {
   userAgent: string
 }
 
-// Next to dist/lib/client.js: dist/vendor/groq-sdk.cjs, made by scripts/bundle-groq-sdk.mjs. Not there for src/.
-const SDK_BUNDLE = fileURLToPath(new URL('../vendor/groq-sdk.cjs', import.meta.url))
+// From dist/lib/http/client.js, two folders up: dist/vendor/groq-sdk.cjs, made by scripts/bundle-groq-sdk.mjs. Not there for src/.
+const SDK_BUNDLE = fileURLToPath(new URL('../../vendor/groq-sdk.cjs', import.meta.url))
 
 interface SdkBundle {
   Headers: HeadersClass

@@ -1,4 +1,4 @@
-import type {Column} from './output/types.js'
+import type {Column} from '../types.js'
 
 /** A model as Groq returns it: the spec's fields plus the ones Groq adds (context_window, active). */
 export interface GroqModel {

@@ -6,7 +6,7 @@ import type * as Oclif from '@oclif/core'
  * @oclif/core for our commands, taken with require() (as src/help.ts takes its Help). An ES import of this CommonJS
  * package makes Node 20 start its CommonJS export scanner, which reads and scans oclif's index and every file it
  * re-exports (~7 ms), when bin/oclif.js has already put the bundled oclif in require.cache. Same module, same
- * classes: `import {Args, Flags} from '../lib/oclif.js'` stands for `import {Args, Flags} from '@oclif/core'`.
+ * classes: `import {Args, Flags} from './oclif.js'` stands for `import {Args, Flags} from '@oclif/core'`.
  */
 const oclif = createRequire(import.meta.url)('@oclif/core') as typeof Oclif
 

@@ -2,11 +2,11 @@ import {mkdir, readdir, readFile, unlink} from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import {join} from 'node:path'
 
-import {writeFileAtomic} from './atomic-write.js'
-import type {ChatMessage, Conversation, Usage} from './chat/types.js'
-import {CliError, UsageError} from './errors.js'
-import {ExitCode} from './exit-codes.js'
-import {dataDir} from './paths.js'
+import {writeFileAtomic} from '../core/atomic-write.js'
+import type {ChatMessage, Conversation, Usage} from './types.js'
+import {CliError, UsageError} from '../core/errors.js'
+import {ExitCode} from '../core/exit-codes.js'
+import {dataDir} from '../core/paths.js'
 
 /**
  * Saved chat conversations: one JSON file per conversation, `<id>.json`, under

@@ -1,12 +1,12 @@
 import {Command, Flags, type Interfaces} from './oclif.js'
 
-import {type ClientOptions, type GroqClient, createClient} from './client.js'
+import {type ClientOptions, type GroqClient, createClient} from '../http/client.js'
 import {type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
 import {describeError} from './errors.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
 import {colorEnabled, getIO, type IO, isStdoutTTY, write} from './io.js'
-import {defaultFormat, render} from './output/format.js'
-import type {Result} from './output/types.js'
+import {defaultFormat, render} from '../output/format.js'
+import type {Result} from '../output/types.js'
 import {canPrompt} from './prompts.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<

@@ -1,4 +1,4 @@
-import {type ClientOptions, createClient} from './client.js'
+import {type ClientOptions, createClient} from '../http/client.js'
 import type {Settings} from './config.js'
 
 /** Checks a key with the cheapest authenticated call there is (GET /openai/v1/models). */

@@ -4,7 +4,7 @@
  * Node 20's global `Headers` is undici's: touching it loads Node's bundled undici, which costs more than the
  * rest of a `groq models list`. groq-sdk builds every request's headers with `new Headers()`, and our transport
  * hands it response headers in one. The build gives the bundled groq-sdk this class instead of the global one
- * (src/lib/fetch-globals.ts); the process's `globalThis.Headers` is never replaced.
+ * (src/lib/http/fetch-globals.ts); the process's `globalThis.Headers` is never replaced.
  *
  * Same behaviour as undici's for everything the standard defines: names are case-insensitive and validated, values
  * normalised (surrounding whitespace) and validated, repeated names combined with ", " (Set-Cookie apart, also in

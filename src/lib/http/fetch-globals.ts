@@ -7,7 +7,7 @@
  * than the rest of a request), and of `ReadableStream` the web streams (~4 ms). groq-sdk touches them on every
  * request, mostly to ask `body instanceof FormData` and the like, without ever creating one for a JSON request.
  *
- * - `Headers` is src/lib/headers.ts, a complete implementation: groq-sdk builds every request's headers with it.
+ * - `Headers` is src/lib/http/headers.ts, a complete implementation: groq-sdk builds every request's headers with it.
  * - The others are stand-ins: `new` makes the platform's own object (loading it then, for an upload or a stream
  *   body), and `instanceof` answers by brand (`Object.prototype.toString`), so that checking a plain JSON body
  *   loads nothing. A platform object passes the check exactly as it did against the global.

@@ -1,8 +1,8 @@
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {writeFileAtomic} from './atomic-write.js'
-import {cacheDir} from './paths.js'
+import {writeFileAtomic} from '../core/atomic-write.js'
+import {cacheDir} from '../core/paths.js'
 
 /**
  * What the CLI remembers about models between runs: for now each model's context window, which the
