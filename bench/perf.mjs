@@ -100,7 +100,8 @@ async function main() {
   const base = `http://127.0.0.1:${port}`
   const cache = mkdtempSync(join(tmpdir(), 'groq-perf-cache-'))
   const env = {...process.env, GROQ_API_KEY: 'gsk_bench', GROQ_BASE_URL: base, NO_COLOR: '1', XDG_CACHE_HOME: cache}
-  for (const name of ['CI', 'DEBUG', 'NODE_OPTIONS', 'NODE_COMPILE_CACHE', 'NODE_DISABLE_COMPILE_CACHE']) delete env[name]
+  for (const name of ['CI', 'DEBUG', 'NODE_OPTIONS', 'NODE_COMPILE_CACHE', 'NODE_DISABLE_COMPILE_CACHE'])
+    delete env[name]
   const groq = (...args) => [NODE, `${ROOT}bin/run.js`, ...args]
 
   const cases = [

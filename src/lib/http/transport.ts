@@ -153,8 +153,7 @@ export function createFetch(env: NodeJS.ProcessEnv, options: TransportOptions = 
       // require(), not import(): on Node 22+ an ES import of node:http evaluates every export, and its lazy
       // WebSocket/EventSource getters load undici (~40 ms, bench/PERF.md), which this transport exists to avoid.
       const module = createRequire(import.meta.url)(protocol === 'https:' ? 'node:https' : 'node:http') as
-        | typeof import('node:http')
-        | typeof import('node:https')
+        typeof import('node:http') | typeof import('node:https')
       if (useProxy) {
         proxyAgent ??= import('proxy-agent').then(
           ({ProxyAgent}) => new ProxyAgent({getProxyForUrl: (target: string) => proxyFor(target, env) ?? ''}),
