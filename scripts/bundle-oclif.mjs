@@ -64,11 +64,39 @@ async function bundle() {
       ['performance.js', 'node_perf_hooks_1', 'node:perf_hooks'],
       ['parser/parse.js', 'node_readline_1', 'node:readline'],
       ['config/plugin-loader.js', 'minimatch_1', 'minimatch'],
+      // Command discovery by glob, for plugins without a manifest (ours and oclif's have one).
+      ['config/plugin.js', 'tinyglobby_1', 'tinyglobby'],
     ].map(([file, name, module]) => ({
       file,
       from: `const ${name} = require("${module}");`,
       to: `const ${name} = __groqLazy(() => require("${module}"));`,
     })),
+    // The spinner's frames (a large JSON) and cursor codes, for a spinner on a terminal.
+    {
+      file: 'ux/action/spinner.js',
+      from: 'const cli_spinners_1 = __importDefault(require("cli-spinners"));',
+      to: 'const cli_spinners_1 = __groqLazy(() => __importDefault(require("cli-spinners")));',
+    },
+    {
+      file: 'ux/action/spinner.js',
+      from: "const ansiEscapes = require('ansi-escapes');",
+      to: "const ansiEscapes = __groqLazy(() => require('ansi-escapes'));",
+    },
+    // oclif's help system (the Help classes, their formatter, wrap-ansi, string-width, ...) is loaded by the package
+    // index, main, flags and the error handler, though a command run never shows help: loaded on first use. main
+    // reads normalizeArgv and getHelpFlagAdditions, which help/index.js re-exports from help/util.js, from there.
+    ...[
+      ['index.js', 'var help_1 = require("./help");', 'var help_1 = __groqLazy(() => require("./help"));'],
+      ['flags.js', 'const help_1 = require("./help");', 'const help_1 = __groqLazy(() => require("./help"));'],
+      [
+        'errors/handle.js',
+        'const index_1 = require("../help/index");',
+        'const index_1 = __groqLazy(() => require("../help/index"));',
+      ],
+      ['main.js', 'const help_1 = require("./help");', 'const help_1 = __groqLazy(() => require("./help"));'],
+      ['main.js', '(0, help_1.normalizeArgv)(', '(0, require("./help/util").normalizeArgv)('],
+      ['main.js', '(0, help_1.getHelpFlagAdditions)(', '(0, require("./help/util").getHelpFlagAdditions)('],
+    ].map(([file, from, to]) => ({file, from, to})),
     // PluginLoader matches each dependency against each plugin pattern with minimatch, which compiles the pattern
     // anew each time (~30 compilations per run). A pattern that is a plain npm package name matches only itself.
     {
