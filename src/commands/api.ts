@@ -3,6 +3,8 @@ import {Args, Flags} from '../lib/core/oclif.js'
 import {BaseCommand} from '../lib/core/base-command.js'
 import {UsageError} from '../lib/core/errors.js'
 import {readFileValue} from '../lib/core/flag-values.js'
+import {forceFlag, outFlag} from '../lib/core/flags.js'
+import {resolveSink} from '../lib/transfer/index.js'
 import {isStdinTTY, readStdin} from '../lib/core/io.js'
 import {type FieldInput, parseFields} from '../lib/api/fields.js'
 import {buildApiRequest, METHODS, sendApiRequest} from '../lib/api/request.js'
@@ -54,6 +56,9 @@ export default class Api extends BaseCommand<typeof Api> {
       multiple: true,
       multipleNonGreedy: true,
     }),
+    form: Flags.boolean({description: 'send the fields as multipart/form-data; -F name=@FILE parts are files'}),
+    out: outFlag(),
+    force: forceFlag(),
     include: Flags.boolean({char: 'i', description: 'print the status line and response headers to stderr'}),
     paginate: Flags.boolean({description: 'follow has_more pages of a list (GET), printing each page'}),
   }
@@ -62,24 +67,28 @@ export default class Api extends BaseCommand<typeof Api> {
     const {flags} = this
     const fields = this.fieldInputs()
     const stdin = await this.stdinIfNeeded(fields)
-    const parsed = parseFields(fields, {readStdin: stdin === undefined ? undefined : () => stdin})
+    const parsed = parseFields(fields, {form: flags.form, readStdin: stdin === undefined ? undefined : () => stdin})
     const input = this.bodyFile
     const body =
       input === undefined ? undefined : input === '-' ? Buffer.from(stdin ?? '') : readFileValue('--input', input)
     const request = buildApiRequest({
       baseURL: this.settings.baseURL?.value ?? 'https://api.groq.com',
       fields: parsed,
+      form: flags.form,
       headers: flags.header ?? [],
       input: body,
       method: flags.method,
       path: this.args.path,
     })
+    const sink = await resolveSink({force: flags.force, io: this.io, out: flags.out})
     const client = await this.client()
     await sendApiRequest(client, request, {
       include: flags.include,
       io: this.io,
       paginate: flags.paginate,
       signal: this.signal,
+      sink,
+      timeoutMs: this.settings.timeoutMs,
     })
   }
 

@@ -1,4 +1,4 @@
-import {writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import nock from 'nock'
@@ -167,12 +167,13 @@ describe('api', () => {
     const tty = await run(Api, ['/openai/v1/audio/speech', '-f', 'input=hi'], {env: env(), stdoutTTY: true})
     expect(tty).toEqual({
       exitCode: 2,
-      stderr: 'Error: Refusing to write audio/wav to the terminal: redirect stdout to a file\n',
+      stderr:
+        'Error: Refusing to write binary data to the terminal: pass -O PATH (or redirect stdout, or -O - to force)\n',
       stdout: '',
     })
   })
 
-  it('--paginate follows has_more with after=<last id>, printing each page', async () => {
+  it('--paginate follows has_more with after=<last id> and prints one list with every item', async () => {
     nock(API)
       .get('/openai/v1/batches')
       .reply(200, {data: [{id: 'b1'}, {id: 'b2'}], has_more: true, object: 'list'})
@@ -181,9 +182,56 @@ describe('api', () => {
       .query({after: 'b2'})
       .reply(200, {data: [{id: 'b3'}], has_more: false, object: 'list'})
     const result = await run(Api, ['/openai/v1/batches', '--paginate'], {env: env()})
-    expect(result.stdout).toBe(
-      '{"data":[{"id":"b1"},{"id":"b2"}],"has_more":true,"object":"list"}\n{"data":[{"id":"b3"}],"has_more":false,"object":"list"}\n',
-    )
+    expect(result).toEqual({
+      exitCode: 0,
+      stderr: '',
+      stdout: '{"data":[{"id":"b1"},{"id":"b2"},{"id":"b3"}],"has_more":false,"object":"list"}\n',
+    })
+  })
+
+  it('-O FILE writes the body to a file (kept without --force); --form sends multipart with file parts', async () => {
+    const home = tempHome()
+    const out = join(home.root, 'speech.wav')
+    const audio = join(home.root, 'clip.mp3')
+    writeFileSync(audio, 'ID3 fake mp3 bytes')
+    const bytes = Buffer.from([0x52, 0x49, 0x46, 0x46, 0x00, 0xff])
+    nock(API).post('/openai/v1/audio/speech').reply(200, bytes, {'content-type': 'audio/wav'})
+    const keyEnv = {...home.env, GROQ_API_KEY: KEY}
+    const saved = await run(Api, ['/openai/v1/audio/speech', '-f', 'input=hi', '-O', out], {env: keyEnv})
+    expect(saved).toEqual({exitCode: 0, stderr: '', stdout: ''})
+    expect(readFileSync(out)).toEqual(bytes)
+    const kept = await run(Api, ['/openai/v1/audio/speech', '-f', 'input=hi', '-O', out], {env: keyEnv})
+    expect(kept).toEqual({
+      exitCode: 2,
+      stderr: `Error: ${out} already exists; pass --force to overwrite it\n`,
+      stdout: '',
+    })
+
+    let sent = ''
+    let headers: Record<string, unknown> = {}
+    nock(API)
+      .post('/openai/v1/audio/transcriptions', function (this: {headers: Record<string, unknown>}, body) {
+        sent = typeof body === 'string' ? body : JSON.stringify(body)
+        headers = this.headers
+        return true
+      })
+      .reply(200, {text: 'hello'})
+    const argv = [
+      '/openai/v1/audio/transcriptions',
+      '--form',
+      '-F',
+      `file=@${audio}`,
+      '-f',
+      'model=whisper-large-v3-turbo',
+    ]
+    const form = await run(Api, [...argv, '-f', 'timestamp_granularities[]=word'], {env: keyEnv})
+    expect(form).toEqual({exitCode: 0, stderr: '', stdout: '{"text":"hello"}'})
+    expect(String(headers['content-type'])).toMatch(/^multipart\/form-data; boundary=/)
+    expect(Number(headers['content-length'])).toBe(Buffer.byteLength(sent))
+    expect(sent).toContain('name="file"; filename="clip.mp3"')
+    expect(sent).toContain('ID3 fake mp3 bytes')
+    expect(sent).toContain('name="model"\r\n\r\nwhisper-large-v3-turbo\r\n')
+    expect(sent).toContain('name="timestamp_granularities[]"\r\n\r\nword\r\n')
   })
 
   it('refuses before any request (exit 2): another host, a bad method, a bad header, a missing --input file', async () => {

@@ -127,3 +127,11 @@ describe('fine-tunings', () => {
     })
   })
 })
+
+describe('fine-tunings list --limit', () => {
+  it('shows at most N, and --json narrows data to them', async () => {
+    nock(API).get('/v1/fine_tunings').reply(200, LIST)
+    const result = await run(FineTuningsList, ['--limit', '1', '--json'], {env: env()})
+    expect(JSON.parse(result.stdout)).toEqual({data: [TUNING], object: 'list'})
+  })
+})

@@ -1,6 +1,6 @@
 import {BaseCommand} from '../../lib/core/base-command.js'
+import {limitFlag, listing} from '../../lib/core/listing.js'
 import {FINE_TUNING_COLUMNS, listFineTunings} from '../../lib/fine-tunings/fine-tunings.js'
-import {list} from '../../lib/output/types.js'
 
 export default class FineTuningsList extends BaseCommand<typeof FineTuningsList> {
   static summary = 'List your fine-tunings (closed beta)'
@@ -9,9 +9,13 @@ export default class FineTuningsList extends BaseCommand<typeof FineTuningsList>
     "<%= config.bin %> fine-tunings list --json | jq -r '.data[].id'",
   ]
 
+  static flags = {
+    limit: limitFlag(),
+  }
+
   async run() {
     const client = await this.client()
     const answer = await listFineTunings(client, this.signal)
-    return list(answer, answer.data, FINE_TUNING_COLUMNS)
+    return listing(answer, {columns: FINE_TUNING_COLUMNS, limit: this.flags.limit})
   }
 }

@@ -1,4 +1,5 @@
-import {Args, Flags} from '../../lib/core/oclif.js'
+import {Args} from '../../lib/core/oclif.js'
+import {yesFlag} from '../../lib/core/flags.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
 import {confirmDestructive} from '../../lib/core/prompts.js'
@@ -15,7 +16,7 @@ export default class FineTuningsRm extends BaseCommand<typeof FineTuningsRm> {
   }
 
   static flags = {
-    yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation'}),
+    yes: yesFlag(),
   }
 
   async run() {

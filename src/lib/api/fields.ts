@@ -1,5 +1,6 @@
 import {UsageError} from '../core/errors.js'
 import {isObject, parseKeyValue, readFileValue} from '../core/flag-values.js'
+import type {Part} from '../transfer/index.js'
 
 /**
  * `groq api` fields, as `gh api` has them: `-f key=value` is always a string; `-F key=value` is typed (true,
@@ -119,6 +120,13 @@ export function fieldsToObject(fields: ParsedField[]): Record<string, unknown> {
     }
   }
   return root
+}
+
+/** Multipart parts, names as given (`timestamp_granularities[]` is how form arrays are spelled). */
+export function fieldsToParts(fields: ParsedField[]): Part[] {
+  return fields.map(({file, key, value}) =>
+    file ? {name: key, path: file.path} : {name: key, value: typeof value === 'string' ? value : JSON.stringify(value)},
+  )
 }
 
 /** Query parameters: every value as text (objects as JSON). */

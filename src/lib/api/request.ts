@@ -1,7 +1,10 @@
-import {UsageError} from '../core/errors.js'
+import {CliError, UsageError} from '../core/errors.js'
 import {type IO, write} from '../core/io.js'
+import {collectPages, type ListPage} from '../core/listing.js'
 import type {GroqClient} from '../http/client.js'
-import {fieldsToObject, fieldsToQuery, type ParsedField} from './fields.js'
+import {multipartBody, type Part, uploadTimeoutMs} from '../transfer/index.js'
+import {saveResponse, type Sink} from '../transfer/download.js'
+import {fieldsToObject, fieldsToQuery, fieldsToParts, type ParsedField} from './fields.js'
 
 /**
  * `groq api PATH`: any request to the API through the one groq-sdk client (same key, base URL, retries,
@@ -21,10 +24,13 @@ export interface ApiRequestInput {
   input?: Buffer
   /** -H 'Name: value'. */
   headers: string[]
+  /** --form: the fields as multipart/form-data parts (`-F name=@path` a file, streamed from disk). */
+  form?: boolean
 }
 
 export interface ApiRequest {
   body?: Buffer | Record<string, unknown>
+  form?: Part[]
   headers: Record<string, string>
   method: Method
   path: string
@@ -65,7 +71,7 @@ export function parseHeaders(entries: string[]): Record<string, string> {
 
 /** Decides method, query and body as `gh api` does: fields go in the query for GET/DELETE or beside --input. */
 export function buildApiRequest(input: ApiRequestInput): ApiRequest {
-  const hasBody = input.input !== undefined || input.fields.length > 0
+  const hasBody = input.input !== undefined || input.fields.length > 0 || Boolean(input.form)
   const method = (input.method?.toUpperCase() ?? (hasBody ? 'POST' : 'GET')) as Method
   if (!(METHODS as readonly string[]).includes(method)) {
     throw new UsageError(`-X: "${input.method}" must be one of ${METHODS.join(', ')}`)
@@ -79,7 +85,11 @@ export function buildApiRequest(input: ApiRequestInput): ApiRequest {
     request.body = input.input
     headers['content-type'] ??= 'application/json'
   }
-  if (input.fields.length > 0) {
+  if (input.form) {
+    if (input.input !== undefined) throw new UsageError('--form and --input both give the body: use one')
+    if (method === 'GET' || method === 'DELETE') throw new UsageError(`--form: a ${method} request has no body`)
+    request.form = fieldsToParts(input.fields)
+  } else if (input.fields.length > 0) {
     if (fieldsInQuery) request.query = fieldsToQuery(input.fields)
     else request.body = fieldsToObject(input.fields)
   }
@@ -90,9 +100,13 @@ export interface SendOptions {
   io: IO
   /** -i: the status line and headers to stderr. */
   include?: boolean
-  /** --paginate: follow `has_more` with `after=<last id>` (GET only). */
+  /** --paginate: follow `has_more` with `after=<last id>` (GET only) and print one merged list. */
   paginate?: boolean
   signal?: AbortSignal
+  /** Where the body goes (`-O`, stdout), decided before the request (transfer/download.ts). */
+  sink: Sink
+  /** The run's timeout; a --form upload adds time for its size. */
+  timeoutMs: number
 }
 
 interface RawResponse {
@@ -102,35 +116,59 @@ interface RawResponse {
   statusText: string
 }
 
-const TEXTUAL =
-  /^(text\/|application\/([\w.+-]*json|[\w.+-]*xml|x-ndjson|jsonl|javascript|x-www-form-urlencoded))|event-stream/i
-
+/** Sends the request and streams the body to the sink unchanged (a --paginate list is merged first). */
 export async function sendApiRequest(client: GroqClient, request: ApiRequest, options: SendOptions): Promise<void> {
-  let query = request.query
-  for (let page = 1; ; page++) {
+  const send = async (query: Record<string, string> | undefined) => {
+    let {body, headers} = request
+    let timeout: number | undefined
+    if (request.form) {
+      const form = await multipartBody(request.form)
+      body = form.body as unknown as Buffer
+      headers = {...headers, 'content-length': String(form.contentLength), 'content-type': form.contentType}
+      timeout = uploadTimeoutMs(options.timeoutMs, form.contentLength)
+    }
     const response = (await client
       .request({
-        body: request.body,
-        headers: request.headers,
+        body,
+        headers,
         method: request.method.toLowerCase() as 'get',
         path: request.path,
         query,
         signal: options.signal,
+        ...(timeout === undefined ? {} : {timeout}),
       })
       .asResponse()) as unknown as RawResponse
     if (options.include) await write(options.io.stderr, statusAndHeaders(response))
-    const contentType = response.headers.get('content-type') ?? ''
-    if (options.io.stdout.isTTY && response.body && contentType && !TEXTUAL.test(contentType)) {
-      throw new UsageError(`Refusing to write ${contentType} to the terminal: redirect stdout to a file`)
-    }
-    if (!options.paginate || request.method !== 'GET') return copyBody(response, options.io)
-    const text = await readBody(response)
-    await write(options.io.stdout, text.endsWith('\n') || text === '' ? text : text + '\n')
-    const after = nextCursor(text)
-    if (after === undefined) return
-    query = {...query, after}
-    if (page >= 1000) throw new Error('--paginate: stopped after 1000 pages')
+    return response
   }
+
+  if (!options.paginate || request.method !== 'GET') {
+    const response = await send(request.query)
+    await saveResponse(response, options.sink, {
+      io: options.io,
+      idleTimeoutMs: options.timeoutMs,
+      signal: options.signal,
+    })
+    return
+  }
+  const merged = await collectPages<unknown>(async ({after}) => {
+    const response = await send(after === undefined ? request.query : {...request.query, after})
+    const text = await readBody(response)
+    let page: unknown
+    try {
+      page = JSON.parse(text)
+    } catch {
+      throw new CliError(`--paginate: the answer is not JSON (${text.slice(0, 80)})`)
+    }
+    if (!page || typeof page !== 'object' || !Array.isArray((page as ListPage<unknown>).data)) {
+      throw new CliError('--paginate: the answer is not a list (no "data" array)')
+    }
+    return page as ListPage<unknown>
+  })
+  const text = JSON.stringify(merged) + '\n'
+  const {Readable} = await import('node:stream')
+  const page = {body: Readable.from([Buffer.from(text)]), headers: {get: () => null}}
+  await saveResponse(page, options.sink, {io: options.io, signal: options.signal})
 }
 
 function statusAndHeaders(response: RawResponse): string {
@@ -139,32 +177,8 @@ function statusAndHeaders(response: RawResponse): string {
   return lines.join('\n') + '\n\n'
 }
 
-async function copyBody(response: RawResponse, io: IO): Promise<void> {
-  if (!response.body) return
-  for await (const chunk of response.body) await write(io.stdout, chunk)
-}
-
 async function readBody(response: RawResponse): Promise<string> {
   const chunks: Buffer[] = []
   if (response.body) for await (const chunk of response.body) chunks.push(Buffer.from(chunk))
   return Buffer.concat(chunks).toString('utf8')
-}
-
-/** OpenAI-style list paging: `has_more: true` and the last item's id (or `last_id`) as the next `after`. */
-export function nextCursor(text: string): string | undefined {
-  let page: unknown
-  try {
-    page = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  const {
-    data,
-    has_more: hasMore,
-    last_id: lastId,
-  } = (page ?? {}) as {data?: unknown; has_more?: unknown; last_id?: unknown}
-  if (hasMore !== true) return undefined
-  if (typeof lastId === 'string' && lastId) return lastId
-  const last = Array.isArray(data) ? (data.at(-1) as {id?: unknown} | undefined) : undefined
-  return typeof last?.id === 'string' ? last.id : undefined
 }
