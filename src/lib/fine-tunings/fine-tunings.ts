@@ -1,4 +1,5 @@
 import {CliError, describeError} from '../core/errors.js'
+import type {ListPage} from '../core/listing.js'
 import type {GroqClient} from '../http/client.js'
 import type {Column} from '../output/types.js'
 
@@ -23,10 +24,7 @@ export interface FineTuning {
   type?: string
 }
 
-export interface FineTuningList {
-  data: FineTuning[]
-  object?: string
-}
+export type FineTuningList = ListPage<FineTuning>
 
 /** GET and create answer `{id, object, data: FineTuning}`. */
 export interface FineTuningEnvelope {
