@@ -68,6 +68,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: BaseFlags<T>
   protected args!: Args<T>
+  /** Every positional argument as parsed (for `static strict = false` commands taking several: `files rm ID...`). */
+  protected positional: string[] = []
   /** Injectable in tests; every read and write goes through it. */
   protected io: IO = getIO()
   protected readonly signal: AbortSignal = interruptSignal
@@ -86,7 +88,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.io.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
     })
-    const {args, flags} = await this.parse({
+    const {args, argv, flags} = await this.parse({
       args: this.ctor.args,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       flags: this.ctor.flags,
@@ -94,6 +96,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as Args<T>
+    this.positional = argv as string[]
   }
 
   /** Settings from flags, environment and config file, read on first use. */
