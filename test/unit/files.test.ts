@@ -28,7 +28,14 @@ const FILE = {
 const FILES = {
   data: [
     FILE,
-    {bytes: 2048, created_at: 1_736_500_000, filename: 'out.jsonl', id: 'file_out', object: 'file', purpose: 'batch_output'},
+    {
+      bytes: 2048,
+      created_at: 1_736_500_000,
+      filename: 'out.jsonl',
+      id: 'file_out',
+      object: 'file',
+      purpose: 'batch_output',
+    },
   ],
   object: 'list',
 }
@@ -272,12 +279,16 @@ describe('files download', () => {
     const out = join(folder, 'out.jsonl')
     nock(API)
       .get(`/openai/v1/files/${FILE.id}/content`)
-      .reply(200, () => {
-        const body = new PassThrough()
-        body.write('partial')
-        setTimeout(() => body.destroy(Object.assign(new Error('socket hang up'), {code: 'ECONNRESET'})), 20)
-        return body
-      }, {'content-length': '1000'})
+      .reply(
+        200,
+        () => {
+          const body = new PassThrough()
+          body.write('partial')
+          setTimeout(() => body.destroy(Object.assign(new Error('socket hang up'), {code: 'ECONNRESET'})), 20)
+          return body
+        },
+        {'content-length': '1000'},
+      )
     const result = await run(FilesDownload, [FILE.id, '-O', out], {env: env()})
     expect(result.exitCode).toBe(6)
     expect(readdirSync(folder)).toEqual([])

@@ -32,7 +32,7 @@ export default class BatchesWait extends BaseCommand<typeof BatchesWait> {
     // --timeout (the global request timeout elsewhere) bounds the whole wait here; no poll outlives it either.
     const timeoutMs = this.flags.timeout === undefined ? undefined : parseDuration(this.flags.timeout, '--timeout')
     const client = await this.client()
-    const ids = [...new Set(this.positional)]
+    const ids = [...new Set(this.parsedArgv)]
     const batches = await waitForBatches(client, ids, {intervalMs, signal: this.signal, timeoutMs, ux: this.ux})
     const result =
       batches.length === 1

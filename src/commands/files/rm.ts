@@ -23,7 +23,7 @@ export default class FilesRm extends BaseCommand<typeof FilesRm> {
   }
 
   async run() {
-    const ids = [...new Set(this.positional)]
+    const ids = [...new Set(this.parsedArgv)]
     const client = await this.client()
     for (const id of ids) await client.files.info(id, {signal: this.signal})
     await confirmDestructive(this.io, {

@@ -30,7 +30,7 @@ export default class FilesUpload extends BaseCommand<typeof FilesUpload> {
   }
 
   async run() {
-    const paths = this.positional
+    const paths = this.parsedArgv
     const {purpose, validate} = this.flags
     await prepareUploads(paths, {
       maxSize: numberSetting(this.settings, 'files.max_size', DEFAULT_MAX_FILE_SIZE),
