@@ -56,6 +56,13 @@ describe('writePaged', () => {
     expect(io.written()).toBe('short\n')
   })
 
+  it("copies the pager's output to a stdout that is not the process's own", async () => {
+    const io = fakeIO({PATH: process.env.PATH})
+    const tall = 'y\n'.repeat(10)
+    await writePaged(io, tall, 'sed s/y/paged/')
+    expect(io.written()).toBe('paged\n'.repeat(10))
+  })
+
   it('falls back to stdout when the pager cannot be started', async () => {
     const io = fakeIO({PATH: process.env.PATH})
     const tall = 'x\n'.repeat(10)

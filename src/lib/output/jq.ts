@@ -35,13 +35,12 @@ export interface JqFilter {
   apply(json: string, options: {color: boolean; indent: boolean}): {error?: UsageError; text: string}
 }
 
-/** jq's message without the wrapper's lines: the program as the user wrote it, line numbers as they counted. */
-function cleanMessage(stderr: string, lineOffset: number): string {
-  return stderr
-    .replaceAll(/line (\d+)/g, (_, line: string) => `line ${Math.max(1, Number(line) - lineOffset)}`)
-    .replaceAll(' (at /dev/stdin:0)', '')
-    .replace(/\njq: \d+ compile errors?$/, '')
-    .trim()
+/**
+ * jq's message as our one error line: its first line (which names the line and column; jq 1.8 then quotes the
+ * program with a caret under the spot), less the input name only jq's own command line has.
+ */
+function cleanMessage(stderr: string): string {
+  return stderr.trim().split('\n')[0].replaceAll(' (at /dev/stdin:0)', '').replace(/:$/, '')
 }
 
 /**
@@ -52,7 +51,12 @@ export async function compileJq(expression: string): Promise<JqFilter> {
   const jq = await loadJq()
   // The newlines keep a trailing `# comment` from swallowing the end of the wrapper.
   const check = jq.raw('null', `if false then (\n${expression}\n) else empty end`, ['-n'])
-  if (check.exitCode !== 0) throw new UsageError(`--jq: ${cleanMessage(check.stderr, 1)}`)
+  if (check.exitCode !== 0) {
+    // The message about the wrapped program would quote the wrapper: compile the expression alone for jq's own
+    // words (it does not compile, so it does not run).
+    const bare = jq.raw('null', expression, ['-n'])
+    throw new UsageError(`--jq: ${cleanMessage(bare.exitCode === 0 ? check.stderr : bare.stderr)}`)
+  }
   return {
     apply(json, options) {
       const result = jq.raw(json, expression, ['-c'])
@@ -62,7 +66,7 @@ export async function compileJq(expression: string): Promise<JqFilter> {
         if (line === '') continue
         out += line.startsWith('"') ? (JSON.parse(line) as string) + '\n' : formatJsonText(line, options) + '\n'
       }
-      if (result.exitCode !== 0) return {error: new UsageError(`--jq: ${cleanMessage(result.stderr, 0)}`), text: out}
+      if (result.exitCode !== 0) return {error: new UsageError(`--jq: ${cleanMessage(result.stderr)}`), text: out}
       return {text: out}
     },
   }

@@ -49,12 +49,15 @@ export async function writePaged(io: IO, text: string, command: string | undefin
   const ignore = () => {}
   process.on('SIGINT', ignore)
   const started = await new Promise<boolean>((resolve) => {
-    const child = spawn(command, {env, shell: true, stdio: ['pipe', 'inherit', 'inherit']})
+    // The pager writes to our terminal itself; a stdout that is not the process's (in-process tests) gets a copy.
+    const own = io.stdout === process.stdout
+    const child = spawn(command, {env, shell: true, stdio: ['pipe', own ? 'inherit' : 'pipe', 'inherit']})
+    child.stdout?.pipe(io.stdout, {end: false})
     child.on('error', () => resolve(false))
     child.on('spawn', () => {
       // The user may quit before reading everything: that closes the pipe, which is not an error.
-      child.stdin.on('error', () => {})
-      child.stdin.end(text)
+      child.stdin?.on('error', () => {})
+      child.stdin?.end(text)
     })
     child.on('close', (code) => resolve(code !== 127))
   })
