@@ -2,13 +2,14 @@ import {Command, Flags, type Interfaces} from './oclif.js'
 
 import {type ClientOptions, type GroqClient, createClient} from '../http/client.js'
 import {type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
-import {describeError} from './errors.js'
+import {describeError, UsageError} from './errors.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
 import {colorEnabled, getIO, type IO, isStdoutTTY, write} from './io.js'
 import {defaultFormat, render} from '../output/format.js'
 import type {JqFilter} from '../output/jq.js'
 import type {Result} from '../output/types.js'
 import {canPrompt} from './prompts.js'
+import {isParseError, rewriteParseError} from './usage-errors.js'
 import {Progress} from '../ux/progress.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -214,6 +215,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** One line on stderr (stack and details only with --debug), exit code from the error's kind. */
   async catch(error: Error & {exitCode?: number}): Promise<void> {
+    if (isParseError(error)) {
+      // oclif's parse errors in our one-line style, naming the flag or argument and this command's help.
+      const rewritten = rewriteParseError(error, {
+        bin: this.config.bin,
+        command: (this.id ?? '').replaceAll(':', ' '),
+        flagNames: Object.keys({...(this.ctor as typeof BaseCommand).baseFlags, ...this.ctor.flags}),
+      })
+      if (rewritten) error = new UsageError(rewritten)
+    }
     const {exitCode, message} = describeError(error, {
       baseURL: this.cachedSettings?.baseURL?.value ?? 'https://api.groq.com',
     })
