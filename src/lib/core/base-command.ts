@@ -1,7 +1,7 @@
 import {Command, Flags, type Interfaces} from './oclif.js'
 
 import {type ClientOptions, type GroqClient, createClient} from '../http/client.js'
-import {type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
+import {type ModelEndpoint, type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
 import {describeError, UsageError} from './errors.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
 import {colorEnabled, getIO, type IO, isStdoutTTY, write} from './io.js'
@@ -81,6 +81,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: BaseFlags<T>
   protected args!: Args<T>
+  /** Every positional argument as parsed (with `strict = false`, also those past the declared args). */
+  protected parsedArgv: string[] = []
   /** Injectable in tests; every read and write goes through it. */
   protected io: IO = getIO()
   protected readonly signal: AbortSignal = interruptSignal
@@ -101,7 +103,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.io.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
     })
-    const {args, flags} = await this.parse({
+    const {args, argv, flags} = await this.parse({
       args: this.ctor.args,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       flags: this.ctor.flags,
@@ -109,6 +111,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as Args<T>
+    this.parsedArgv = argv as string[]
     const {jq} = this.flags as BaseFlags<typeof BaseCommand>
     if (jq !== undefined) {
       const {compileJq} = await import('../output/jq.js')
@@ -139,6 +142,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       env: this.io.env,
       userAgent: `groq-cli/${this.config.version}`,
     }
+  }
+
+  /** The profile's default model for an endpoint (`groq config set model.embed …`), if one is set. */
+  protected configuredModel(endpoint: ModelEndpoint): string | undefined {
+    const model = this.settings.profileData[`model.${endpoint}`]
+    return typeof model === 'string' && model ? model : undefined
   }
 
   protected get outputFormat(): OutputFormat {
