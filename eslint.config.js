@@ -31,7 +31,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
     },
   },
-  // The layout of ARCHITECTURE.md: imports in src/ run commands → domain → core/output/http → boot.
+  // The layout of ARCHITECTURE.md: imports in src/ run commands → domain → core/output/http/ux → boot.
   {files: ['src/**/*.ts'], plugins: {local: layers}, rules: {'local/layers': 'error'}},
   // Commands take Args, Flags and Command from src/lib/core/oclif.ts (a require() that keeps start-up cheap).
   {

@@ -1,4 +1,4 @@
-// A local eslint rule: imports in src/ run one way, commands → domain → core/output/http → boot (ARCHITECTURE.md).
+// A local eslint rule: imports in src/ run one way, commands → domain → core/output/http/ux → boot (ARCHITECTURE.md).
 // It resolves each relative import against the importing file, names the layer of both ends, and reports an import
 // that points back up. No plugin needed: relative paths are all this codebase uses inside src/.
 import {dirname, relative, resolve, sep} from 'node:path'
@@ -6,7 +6,7 @@ import {dirname, relative, resolve, sep} from 'node:path'
 const SRC = resolve(dirname(new URL(import.meta.url).pathname), '..', 'src')
 
 /** Folders of src/lib/ that are not a domain; every other folder of src/lib/ is one (chat/, files/, …). */
-const SHARED = {boot: 0, core: 1, http: 1, output: 1}
+const SHARED = {boot: 0, core: 1, http: 1, output: 1, ux: 1}
 const RANK = {boot: 0, shared: 1, domain: 2, commands: 3}
 
 /** The layer of a file under src/, or undefined outside it. */
@@ -23,10 +23,10 @@ export function layerOf(file) {
 const rule = {
   meta: {
     type: 'problem',
-    docs: {description: 'imports in src/ run commands → domain → core/output/http → boot'},
+    docs: {description: 'imports in src/ run commands → domain → core/output/http/ux → boot'},
     schema: [],
     messages: {
-      up: '{{from}} may not import {{to}}: imports run commands → domain → core/output/http → boot (ARCHITECTURE.md)',
+      up: '{{from}} may not import {{to}}: imports run commands → domain → core/output/http/ux → boot (ARCHITECTURE.md)',
       command: '{{from}} may not import a command ({{to}}): commands import src/lib, never the other way',
     },
   },

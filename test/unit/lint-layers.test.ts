@@ -24,6 +24,8 @@ tester.run('local/layers (eslint/layers.js)', layers.rules.layers, {
     {code: "import {x} from '../types.js'", filename: at('lib/output/columns/models.ts')},
     {code: "import {x} from 'node:fs'", filename: at('lib/boot/bundle.ts')},
     {code: "import {x} from '../chat/conversations.js'", filename: at('lib/files/upload.ts')},
+    {code: "import {x} from '../ux/progress.js'", filename: at('lib/core/base-command.ts')},
+    {code: "import {x} from '../ux/progress.js'", filename: at('lib/transfer/upload.ts')},
   ],
   invalid: [
     {code: "import {x} from '../core/io.js'", filename: at('lib/boot/bundle.ts'), errors: [{messageId: 'up'}]},
@@ -35,6 +37,7 @@ tester.run('local/layers (eslint/layers.js)', layers.rules.layers, {
     },
     {code: "const m = import('../chat/repl.js')", filename: at('lib/http/client.ts'), errors: [{messageId: 'up'}]},
     {code: "export * from '../chat/types.js'", filename: at('lib/core/io.ts'), errors: [{messageId: 'up'}]},
+    {code: "import {x} from '../transfer/upload.js'", filename: at('lib/ux/progress.ts'), errors: [{messageId: 'up'}]},
     {
       code: "import Chat from '../../commands/chat.js'",
       filename: at('lib/chat/session.ts'),
