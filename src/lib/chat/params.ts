@@ -1,7 +1,8 @@
 /**
  * The chat request parameters: ONE table (name = the API field and the REPL's `/set` key, flag, type, range or
  * enum, flag help) from which the `groq chat` flags (chat/flags.ts), the flag validation and the request body
- * (chat/request.ts), `--param` and the REPL's `/set` (chat/repl-commands.ts) are all made.
+ * (chat/request.ts) and the REPL's `/set` (chat/repl-params.ts) are all made. `--param` stays the unchecked escape
+ * hatch, but may not set what OWN_FIELDS lists.
  *
  * Ranges and enums are CreateChatCompletionRequest's in Groq's OpenAPI spec (test/unit/chat-params.test.ts checks
  * them against it). Our own additions, each said where it is: max_completion_tokens at least 1; integers within

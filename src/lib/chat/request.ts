@@ -16,12 +16,9 @@ import {
 import {
   CHAT_PARAMS,
   type ChatParam,
-  chatParam,
   checkFlagValue,
   MAX_STOP,
   MAX_TOOLS,
-  misfit,
-  flagMessage,
   OWN_FIELDS,
   readNumberFlag,
   RESPONSE_FORMATS,
@@ -280,9 +277,9 @@ function parseDocument(value: string, read: ReadFile): Record<string, unknown> {
 }
 
 /**
- * `--param key=value`: value is JSON when it parses, else a string; `a.b=1` sets a nested field. A parameter of
- * chat/params.ts is checked as its flag would be (`--param temperature=5` is out of range); the fields the CLI
- * builds itself (messages, stream) are refused.
+ * `--param key=value`: value is JSON when it parses, else a string; `a.b=1` sets a nested field. The escape hatch:
+ * values are sent as given, unchecked (the API judges them), but the fields the CLI builds itself (messages,
+ * stream) are refused.
  */
 export function applyParam(body: ChatRequest, entry: string): void {
   const equals = entry.indexOf('=')
@@ -307,7 +304,4 @@ export function applyParam(body: ChatRequest, entry: string): void {
     target = target[part] as Record<string, unknown>
   }
   target[path.at(-1)!] = value
-  const param = chatParam(field)
-  const problem = param && misfit(param.type, body[field])
-  if (param && problem) throw new UsageError(flagMessage(`--param ${key}`, raw, param.type, problem))
 }
