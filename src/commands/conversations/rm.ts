@@ -36,7 +36,7 @@ export default class ConversationsRm extends BaseCommand<typeof ConversationsRm>
     const store = ConversationStore.fromEnv(this.io.env)
     const ids: string[] = []
     // oclif has no variadic arguments: with strict off, the extra ones are in the parsed argv.
-    for (const argument of this.argvParsed) {
+    for (const argument of this.parsedArgv) {
       const id = await store.resolve(argument)
       if (!ids.includes(id)) ids.push(id)
     }
