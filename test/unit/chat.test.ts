@@ -104,6 +104,20 @@ describe('groq chat: output', () => {
     expect(tty.stdout).toBe(fixture('basic.json'))
   })
 
+  it("the profile's output: json prints the completion as --json does; ndjson, table and plain print the answer", async () => {
+    intercept(200, fixture('basic.sse'))
+    const asJSON = await run(Chat, [PROMPT], {env: env({output: 'json'})})
+    expect(asJSON).toEqual({exitCode: 0, stderr: '', stdout: JSON.stringify(COMPLETION) + '\n'})
+    for (const output of ['ndjson', 'table', 'plain']) {
+      intercept(200, fixture('basic.sse'))
+      const answer = await run(Chat, [PROMPT], {env: env({output})})
+      expect(answer, output).toEqual({exitCode: 0, stderr: '', stdout: fixture('basic.txt')})
+    }
+    intercept(200, fixture('basic.sse'))
+    const flagWins = await run(Chat, ['-o', 'plain', PROMPT], {env: env({output: 'json'})})
+    expect(flagWins.stdout).toBe(fixture('basic.txt'))
+  })
+
   it('--raw-chunks prints each chunk as one JSON line, as sent (and -o ndjson is the same)', async () => {
     const lines = fixture('basic.sse')
       .split('\n\n')
