@@ -1,13 +1,16 @@
 import {Command, Flags, type Interfaces} from './oclif.js'
 
 import {type ClientOptions, type GroqClient, createClient} from '../http/client.js'
-import {type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
-import {describeError} from './errors.js'
+import {type ModelEndpoint, type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
+import {describeError, UsageError} from './errors.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
 import {colorEnabled, getIO, type IO, isStdoutTTY, write} from './io.js'
 import {defaultFormat, render} from '../output/format.js'
+import type {JqFilter} from '../output/jq.js'
 import type {Result} from '../output/types.js'
 import {canPrompt} from './prompts.js'
+import {isParseError, rewriteParseError} from './usage-errors.js'
+import {Progress} from '../ux/progress.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -47,6 +50,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       description: 'allow prompts (--no-input never asks)',
       helpGroup: GLOBAL,
     }),
+    jq: Flags.string({
+      description: 'filter the JSON output with a jq expression (implies --json; strings print raw, as jq -r)',
+      helpGroup: GLOBAL,
+      helpValue: 'EXPR',
+    }),
     json: Flags.boolean({description: 'print the API response as JSON (same as -o json)', helpGroup: GLOBAL}),
     'max-retries': Flags.integer({
       description: 'retries on 429, 5xx and network errors (default 2)',
@@ -60,6 +68,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       helpGroup: GLOBAL,
       options: [...OUTPUT_FORMATS],
     }),
+    pager: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'page output taller than the terminal ($GROQ_PAGER, $PAGER, else less -FRX; never in a pipe)',
+      helpGroup: GLOBAL,
+    }),
     profile: Flags.string({description: 'config profile (default: $GROQ_PROFILE, then "default")', helpGroup: GLOBAL}),
     quiet: Flags.boolean({char: 'q', description: 'no warnings or progress on stderr', helpGroup: GLOBAL}),
     timeout: Flags.string({description: 'request timeout: 500ms, 30s, 2m, 1h (default 60s)', helpGroup: GLOBAL}),
@@ -67,12 +81,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: BaseFlags<T>
   protected args!: Args<T>
+  /** Every positional argument as parsed (with `strict = false`, also those past the declared args). */
+  protected parsedArgv: string[] = []
   /** Injectable in tests; every read and write goes through it. */
   protected io: IO = getIO()
   protected readonly signal: AbortSignal = interruptSignal
 
   private cachedSettings?: Settings
+  private cachedUx?: Progress
   private cachedClient?: Promise<GroqClient>
+  /** --jq, compiled in init() so a bad expression fails (exit 2) before any request. */
+  private jqFilter?: JqFilter
 
   /** Return a Result to have it rendered, or nothing when the command printed all it had to. */
   abstract run(): Promise<Result | void>
@@ -84,7 +103,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.io.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
     })
-    const {args, flags} = await this.parse({
+    const {args, argv, flags} = await this.parse({
       args: this.ctor.args,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       flags: this.ctor.flags,
@@ -92,6 +111,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as Args<T>
+    this.parsedArgv = argv as string[]
+    const {jq} = this.flags as BaseFlags<typeof BaseCommand>
+    if (jq !== undefined) {
+      const {compileJq} = await import('../output/jq.js')
+      this.jqFilter = await compileJq(jq)
+    }
   }
 
   /** Settings from flags, environment and config file, read on first use. */
@@ -119,9 +144,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
+  /** The profile's default model for an endpoint (`groq config set model.embed …`), if one is set. */
+  protected configuredModel(endpoint: ModelEndpoint): string | undefined {
+    const model = this.settings.profileData[`model.${endpoint}`]
+    return typeof model === 'string' && model ? model : undefined
+  }
+
   protected get outputFormat(): OutputFormat {
-    if (this.flags.json) return 'json'
+    if (this.flags.json || this.flags.jq !== undefined) return 'json'
     return defaultFormat((this.flags.output as OutputFormat | undefined) ?? this.settings.output, isStdoutTTY(this.io))
+  }
+
+  /**
+   * Progress on stderr (bars, spinner, status lines): drawn only when stderr is a TTY, status lines only in a
+   * pipe, nothing with --quiet or with --json/ndjson into a pipe (src/lib/ux/progress.ts).
+   */
+  protected get ux(): Progress {
+    this.cachedUx ??= new Progress(this.io, {
+      json: this.flags.json || this.flags.output === 'json' || this.flags.output === 'ndjson',
+      quiet: this.flags.quiet,
+    })
+    return this.cachedUx
   }
 
   protected get color(): boolean {
@@ -138,12 +181,28 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected async print(result: Result): Promise<void> {
+    if (this.jqFilter) {
+      const {error, text: filtered} = this.jqFilter.apply(JSON.stringify(result.data ?? null), {
+        color: this.color,
+        indent: isStdoutTTY(this.io),
+      })
+      if (filtered) await this.writeStdout(filtered)
+      if (error) throw error
+      return
+    }
     const textOut = await render(result, {
       color: this.color,
       format: this.outputFormat,
       stdoutIsTTY: isStdoutTTY(this.io),
     })
-    if (textOut) await write(this.io.stdout, textOut)
+    if (textOut) await this.writeStdout(textOut)
+  }
+
+  /** Data for stdout: through the pager when stdout is a terminal and the text is taller than it (ux/pager.ts). */
+  protected async writeStdout(textOut: string): Promise<void> {
+    if (!isStdoutTTY(this.io)) return write(this.io.stdout, textOut)
+    const {pagerCommand, writePaged} = await import('../ux/pager.js')
+    await writePaged(this.io, textOut, pagerCommand(this.io, !this.flags.pager))
   }
 
   // oclif's _run, with rendering of the returned result inside the same error handling.
@@ -165,6 +224,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** One line on stderr (stack and details only with --debug), exit code from the error's kind. */
   async catch(error: Error & {exitCode?: number}): Promise<void> {
+    if (isParseError(error)) {
+      // oclif's parse errors in our one-line style, naming the flag or argument and this command's help.
+      const rewritten = rewriteParseError(error, {
+        bin: this.config.bin,
+        command: (this.id ?? '').replaceAll(':', ' '),
+        flagNames: Object.keys({...(this.ctor as typeof BaseCommand).baseFlags, ...this.ctor.flags}),
+      })
+      if (rewritten) error = new UsageError(rewritten)
+    }
     const {exitCode, message} = describeError(error, {
       baseURL: this.cachedSettings?.baseURL?.value ?? 'https://api.groq.com',
     })

@@ -1,4 +1,5 @@
 import type {OutputFormat} from '../core/config.js'
+import {formatJsonText} from './json-text.js'
 import type {Column, Humanize, Result} from './types.js'
 
 export interface RenderOptions {
@@ -17,6 +18,9 @@ export function defaultFormat(chosen: OutputFormat | undefined, stdoutIsTTY: boo
 export async function render(result: Result, options: RenderOptions): Promise<string> {
   switch (options.format) {
     case 'json': {
+      // Pretty on a TTY, compact when piped; coloured (keys, strings, numbers) only when colour is on.
+      if (options.color)
+        return formatJsonText(JSON.stringify(result.data ?? null), {color: true, indent: options.stdoutIsTTY}) + '\n'
       return JSON.stringify(result.data, null, options.stdoutIsTTY ? 2 : undefined) + '\n'
     }
     case 'ndjson': {
@@ -81,6 +85,13 @@ export function humanize(value: unknown, how: Humanize | undefined): string {
   }
 }
 
+/** Cuts a table cell to `width` characters (whole code points), the last one an ellipsis. */
+function truncate(value: string, width: number | undefined): string {
+  if (width === undefined) return value
+  const chars = [...value]
+  return chars.length <= width ? value : chars.slice(0, Math.max(width - 1, 0)).join('') + '…'
+}
+
 function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB']
   let value = bytes
@@ -106,7 +117,9 @@ async function renderTable(result: Result, color: boolean): Promise<string> {
     const columns = result.columns as Column<unknown>[]
     rows = [
       columns.map((column) => bold(column.header.toUpperCase())),
-      ...result.items.map((item) => columns.map((column) => humanize(column.value(item), column.humanize))),
+      ...result.items.map((item) =>
+        columns.map((column) => truncate(humanize(column.value(item), column.humanize), column.truncate)),
+      ),
     ]
   } else {
     rows = presentFields(result.fields as Column<unknown>[], result.data).map((field) => [
