@@ -72,21 +72,31 @@ const PROBE =
 const home = makeHome()
 const index = JSON.parse(readFileSync(join(ROOT, 'dist', 'help', 'index.json'), 'utf8')) as HelpIndex
 const forms = Object.keys(index.forms).map((key) => (key === '' ? [] : key.split(' ').map(decodeURIComponent)))
+// Every command line uncoloured at both widths; in colour (256 colours, truecolor) the root, a topic and commands.
 const TERMINALS = [
-  {level: 0, width: 80},
-  {level: 0, width: 120},
-  {level: 2, width: 80},
-  {level: 2, width: 120},
+  {forms, level: 0, width: 80},
+  {forms, level: 0, width: 120},
+  ...[2, 3].flatMap((level) => [80, 120].map((width) => ({forms: sample(forms), level, width}))),
 ]
 const stock = new Map<string, {exitCode: number; stdout: string}[]>()
+
+/** The root, `help`, the first topic alone and with -h, and the first and last command's page. */
+function sample(all: string[][]): string[][] {
+  const commandPages = all.filter((form) => form.at(-1) === '--help' && form.length > 2)
+  const topic = all.find((form) => form.length === 1 && !form[0].startsWith('-') && form[0] !== 'help')
+  const pick = [[], ['help'], topic, topic && [...topic, '-h'], commandPages[0], commandPages.at(-1)]
+  return pick.filter(
+    (form): form is string[] => form !== undefined && all.some((f) => built.formKey(f) === built.formKey(form)),
+  )
+}
 let userAgent = ''
 
 beforeAll(async () => {
   userAgent = (await Config.load({root: ROOT})).userAgent
-  const formsFile = join(home, 'forms.json')
-  writeFileSync(formsFile, JSON.stringify(forms))
   await Promise.all(
-    TERMINALS.map(async ({level, width}) => {
+    TERMINALS.map(async ({forms: terminalForms, level, width}) => {
+      const formsFile = join(home, `forms-${width}-${level}.json`)
+      writeFileSync(formsFile, JSON.stringify(terminalForms))
       const out = join(home, `stock-${width}-${level}.json`)
       const env = {...cleanEnv(home), FORCE_COLOR: String(level), NO_COLOR: undefined, OCLIF_COLUMNS: String(width)}
       const result = await node(['--input-type=module', '-e', STOCK_PAGES, '--', formsFile, out, ROOT], env)
@@ -115,10 +125,10 @@ describe('the kept pages', () => {
 
   it.each(TERMINALS)(
     'equal stock oclif’s help, byte for byte, at width $width, colour level $level',
-    ({level, width}) => {
+    ({forms: terminalForms, level, width}) => {
       const reference = stock.get(built.terminalKey(width, level))!
       const env = {...cleanEnv(home), OCLIF_COLUMNS: String(width)}
-      forms.forEach((argv, position) => {
+      terminalForms.forEach((argv, position) => {
         const answer = built.lookupHelp({argv, colourLevel: level, env, root: ROOT, stdout: {isTTY: false}, userAgent})
         expect(reference[position].exitCode, `stock groq ${argv.join(' ')}`).toBe(0)
         expect(answer?.page?.toString('utf8'), `groq ${argv.join(' ')}`).toBe(reference[position].stdout)
@@ -139,7 +149,8 @@ describe.concurrent('bin/run.js answers help from them', () => {
     [['--help'], {}],
     [['models', '--help'], {FORCE_COLOR: '3', NO_COLOR: undefined}],
     [['models', 'list', '--help'], {OCLIF_COLUMNS: '120'}],
-    [['help', 'config', 'set'], {FORCE_COLOR: '1', NO_COLOR: undefined, OCLIF_COLUMNS: '120'}],
+    [['help', 'config', 'set'], {FORCE_COLOR: '2', NO_COLOR: undefined, OCLIF_COLUMNS: '120'}],
+    [['files', 'upload', '-h'], {}],
   ])('groq %j (%j) without loading oclif, as stock oclif prints it', async (argv, env) => {
     const [ours, reference] = await Promise.all([groq(argv, env), stockOclif(argv, env)])
     expect(ours.stderr).toBe('oclif loaded: false')
