@@ -50,7 +50,8 @@ export interface TranscriptPlan {
 /** A plain decimal number: no hex, exponents, Infinity or blanks (what `Number()` would also take). */
 export function parseDecimal(raw: string, flag: string, range: {max: number; min: number}): number {
   const rangeText = `(must be from ${range.min} to ${range.max})`
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(raw.trim())) throw new UsageError(`${flag}: "${raw}" is not a number ${rangeText}`)
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(raw.trim()))
+    throw new UsageError(`${flag}: "${raw}" is not a number ${rangeText}`)
   const value = Number(raw)
   if (value < range.min || value > range.max) throw new UsageError(`${flag}: ${raw} is out of range ${rangeText}`)
   return value
@@ -74,7 +75,8 @@ export function buildTranscriptPlan(kind: TranscriptKind, flags: TranscriptFlags
   const fields: TranscriptFields = {model}
 
   if (flags.language !== undefined) {
-    if (kind === 'translation') throw new UsageError('--language: translations take no language (the output is English)')
+    if (kind === 'translation')
+      throw new UsageError('--language: translations take no language (the output is English)')
     const language = flags.language.trim().toLowerCase()
     if (!(TRANSCRIPTION_LANGUAGES as readonly string[]).includes(language)) {
       throw new UsageError(
