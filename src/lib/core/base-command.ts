@@ -67,6 +67,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: BaseFlags<T>
   protected args!: Args<T>
+  /** Every positional argument in order: how a command with `strict = false` takes several (oclif has no variadic args). */
+  protected positionals: string[] = []
   /** Injectable in tests; every read and write goes through it. */
   protected io: IO = getIO()
   protected readonly signal: AbortSignal = interruptSignal
@@ -84,7 +86,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.io.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
     })
-    const {args, flags} = await this.parse({
+    const {args, argv, flags} = await this.parse({
       args: this.ctor.args,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       flags: this.ctor.flags,
@@ -92,6 +94,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as Args<T>
+    this.positionals = argv as string[]
   }
 
   /** Settings from flags, environment and config file, read on first use. */
