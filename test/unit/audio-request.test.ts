@@ -1,7 +1,17 @@
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {Readable} from 'node:stream'
 import {describe, expect, it} from 'vitest'
 
 import {buildTranscriptPlan, fieldEntries, parseDecimal} from '../../src/lib/audio/request.js'
-import {buildSpeechRequest, formatFromPath, resolveSpeechFormat} from '../../src/lib/audio/speech.js'
+import {
+  buildSpeechRequest,
+  formatFromPath,
+  MAX_INPUT_BYTES,
+  readSpeechInput,
+  resolveSpeechFormat,
+} from '../../src/lib/audio/speech.js'
+import {tempHome} from '../helpers/run.js'
 
 const M = 'whisper-large-v3-turbo'
 
@@ -169,5 +179,39 @@ describe('speech', () => {
   it('an unknown model has no known limit; empty text is refused', () => {
     expect(buildSpeechRequest('x'.repeat(50_000), {model: 'new-tts', voice: 'v'}).input).toHaveLength(50_000)
     expect(() => buildSpeechRequest(' \n', {})).toThrow('Nothing to say: the text is empty')
+  })
+})
+
+describe('readSpeechInput', () => {
+  const io = (stdin: string | undefined, tty = false) => {
+    const stream = Readable.from(stdin === undefined ? [] : [Buffer.from(stdin)]) as Readable & {isTTY?: boolean}
+    stream.isTTY = tty
+    return {env: {}, stderr: process.stderr, stdin: stream, stdout: process.stdout}
+  }
+
+  it('the argument; else --input-file; else stdin when piped; a final newline is dropped', async () => {
+    expect(await readSpeechInput({io: io('ignored'), text: 'Hi there'})).toBe('Hi there')
+    const path = join(tempHome().root, 'notes.txt')
+    writeFileSync(path, 'From a file.\nTwo lines.\n')
+    expect(await readSpeechInput({file: path, io: io(undefined, true)})).toBe('From a file.\nTwo lines.')
+    expect(await readSpeechInput({io: io('piped\r\n')})).toBe('piped')
+    expect(await readSpeechInput({io: io('dash'), text: '-'})).toBe('dash')
+    expect(await readSpeechInput({file: '-', io: io('dash file')})).toBe('dash file')
+  })
+
+  it('nothing to read on a terminal, both sources, a missing file, or too much text: exit 2', async () => {
+    await expect(readSpeechInput({io: io(undefined, true)})).rejects.toThrow(
+      'Give the text to say: an argument, --input-file FILE, or pipe it to stdin',
+    )
+    await expect(readSpeechInput({file: 'a.txt', io: io(''), text: 'x'})).rejects.toThrow(
+      'Give the text as an argument or --input-file, not both',
+    )
+    await expect(readSpeechInput({file: '/nowhere/a.txt', io: io('')})).rejects.toMatchObject({
+      exitCode: 2,
+      message: '--input-file: /nowhere/a.txt: no such file',
+    })
+    await expect(readSpeechInput({io: io('x'.repeat(MAX_INPUT_BYTES + 1))})).rejects.toThrow(
+      'stdin: more than 1,000,000 bytes of text; no TTS model takes that much',
+    )
   })
 })

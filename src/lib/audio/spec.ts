@@ -41,6 +41,7 @@ export const DEFAULT_TRANSLATE_MODEL = 'whisper-large-v3'
 export const SPEECH_FORMATS = ['flac', 'mp3', 'mulaw', 'ogg', 'wav'] as const
 export type SpeechFormat = (typeof SPEECH_FORMATS)[number]
 export const SPEECH_SAMPLE_RATES = [8000, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000] as const
+export type SpeechSampleRate = (typeof SPEECH_SAMPLE_RATES)[number]
 export const SPEECH_SPEED = {max: 5, min: 0.5} as const
 /** The spec's example model and voice (defaults when config `model.speak` / `speak.voice` is unset). */
 export const DEFAULT_SPEAK_MODEL = 'playai-tts'
