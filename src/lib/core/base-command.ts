@@ -8,6 +8,7 @@ import {colorEnabled, getIO, type IO, isStdoutTTY, write} from './io.js'
 import {defaultFormat, render} from '../output/format.js'
 import type {Result} from '../output/types.js'
 import {canPrompt} from './prompts.js'
+import {Progress} from '../ux/progress.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -74,6 +75,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected readonly signal: AbortSignal = interruptSignal
 
   private cachedSettings?: Settings
+  private cachedUx?: Progress
   private cachedClient?: Promise<GroqClient>
 
   /** Return a Result to have it rendered, or nothing when the command printed all it had to. */
@@ -125,6 +127,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected get outputFormat(): OutputFormat {
     if (this.flags.json) return 'json'
     return defaultFormat((this.flags.output as OutputFormat | undefined) ?? this.settings.output, isStdoutTTY(this.io))
+  }
+
+  /**
+   * Progress on stderr (bars, spinner, status lines): drawn only when stderr is a TTY, status lines only in a
+   * pipe, nothing with --quiet or with --json/ndjson into a pipe (src/lib/ux/progress.ts).
+   */
+  protected get ux(): Progress {
+    this.cachedUx ??= new Progress(this.io, {
+      json: this.flags.json || this.flags.output === 'json' || this.flags.output === 'ndjson',
+      quiet: this.flags.quiet,
+    })
+    return this.cachedUx
   }
 
   protected get color(): boolean {
