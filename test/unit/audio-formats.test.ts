@@ -102,7 +102,7 @@ describe('inspectAudioFile', () => {
     const path = join(dir(), 'long.wav')
     wavFile(path, {seconds: 40}) // 1.28 MB
     await expect(inspectAudioFile(path, 1_000_000)).rejects.toThrow(
-      `${path}: 1.3 MB is over the 1 MB upload limit (send a URL instead, or raise it with \`groq config set audio.max_size\`)`,
+      `${path}: 1.3 MB is over the 1.0 MB upload limit (send a URL instead, or raise it with \`groq config set audio.max_size\`)`,
     )
   })
 })

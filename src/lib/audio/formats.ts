@@ -2,6 +2,7 @@ import {open, stat} from 'node:fs/promises'
 import {basename, extname} from 'node:path'
 
 import {UsageError} from '../core/errors.js'
+import {formatBytes} from '../ux/progress.js'
 import {UPLOAD_EXTENSIONS, type UploadExtension} from './spec.js'
 
 /**
@@ -98,12 +99,6 @@ const ACCEPTED = UPLOAD_EXTENSIONS.join(', ')
 export function extensionOf(path: string): undefined | UploadExtension {
   const extension = extname(path).slice(1).toLowerCase()
   return (UPLOAD_EXTENSIONS as readonly string[]).includes(extension) ? (extension as UploadExtension) : undefined
-}
-
-/** Decimal units, as Groq states its limits: 25 MB is 25,000,000 bytes. */
-function formatBytes(bytes: number): string {
-  if (bytes < 1_000_000) return `${bytes.toLocaleString('en-US')} bytes`
-  return `${(bytes / 1_000_000).toFixed(1).replace(/\.0$/, '')} MB`
 }
 
 /**

@@ -1,5 +1,6 @@
 import {CliError} from '../core/errors.js'
 import type {OutputFormat} from '../core/config.js'
+import type {Part} from '../transfer/index.js'
 import {inspectAudioFile} from './formats.js'
 import {fieldEntries, type TranscriptKind, type TranscriptPlan} from './request.js'
 import {type VerboseTranscript, writeSubtitles} from './subtitles.js'
@@ -15,12 +16,8 @@ export const ENDPOINTS: Record<TranscriptKind, string> = {
   translation: '/openai/v1/audio/translations',
 }
 
-/** A multipart part as the shared transfer module takes it: a text field, or a file streamed from disk. */
-export type MultipartPart =
-  {name: string; value: string} | {contentType?: string; filename?: string; name: string; path: string}
-
-/** Sends one multipart request and resolves to the parsed answer (JSON, or the body text for text/plain). */
-export type SendMultipart = (endpoint: string, parts: MultipartPart[], label: string) => Promise<unknown>
+/** Sends one multipart request (transfer/postMultipart) and resolves to the parsed answer (JSON, or text/plain's text). */
+export type SendMultipart = (endpoint: string, parts: Part[], label: string) => Promise<unknown>
 
 export interface Transcript {
   /** The API's answer, unchanged (what --json prints). */
@@ -32,7 +29,7 @@ export interface Transcript {
 export const isURL = (input: string): boolean => /^https?:\/\//i.test(input)
 
 /** The parts of one request, file (or url) first, then the fields in the order buildTranscriptPlan gave them. */
-export async function partsFor(input: string, plan: TranscriptPlan, maxBytes: number): Promise<MultipartPart[]> {
+export async function partsFor(input: string, plan: TranscriptPlan, maxBytes: number): Promise<Part[]> {
   const fields = fieldEntries(plan.fields).map(([name, value]) => ({name, value}))
   if (isURL(input)) return [{name: 'url', value: input}, ...fields]
   const file = await inspectAudioFile(input, maxBytes)
