@@ -60,3 +60,47 @@ export const HEADERS = {
 } as const
 
 export const padded = (head: Buffer, length = 64): Buffer => Buffer.concat([head, Buffer.alloc(length)])
+
+export interface ParsedPart {
+  name: string
+  filename?: string
+  contentType?: string
+  data: Buffer
+}
+
+/**
+ * Splits a multipart/form-data body into its parts (what a server sees): name, filename and content type from
+ * each part's headers, and its bytes. Throws when the body is not well-formed, so a test cannot pass on garbage.
+ */
+export function parseMultipart(body: Buffer, contentType: string): ParsedPart[] {
+  const boundary = /boundary=([^;]+)/.exec(contentType)?.[1]
+  if (!boundary) throw new Error(`no boundary in ${contentType}`)
+  const delimiter = Buffer.from(`--${boundary}`)
+  const parts: ParsedPart[] = []
+  let start = body.indexOf(delimiter)
+  if (start !== 0) throw new Error('the body does not start with the boundary')
+  for (;;) {
+    const afterDelimiter = start + delimiter.length
+    if (body.subarray(afterDelimiter, afterDelimiter + 4).toString() === '--\r\n') {
+      if (afterDelimiter + 4 !== body.length) throw new Error('bytes after the closing boundary')
+      return parts
+    }
+    const headerEnd = body.indexOf('\r\n\r\n', afterDelimiter)
+    const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd)
+    if (headerEnd < 0 || next < 0) throw new Error('a part without an end')
+    const headers = body.subarray(afterDelimiter + 2, headerEnd).toString('utf8')
+    const disposition = /content-disposition: form-data; name="([^"]*)"(?:; filename="([^"]*)")?/i.exec(headers)
+    if (!disposition) throw new Error(`a part without Content-Disposition: ${headers}`)
+    parts.push({
+      contentType: /content-type: (.*)/i.exec(headers)?.[1],
+      data: body.subarray(headerEnd + 4, next),
+      filename: disposition[2],
+      name: disposition[1],
+    })
+    start = next + 2
+  }
+}
+
+/** nock hands a test a binary request body as hex (a multipart body then starts with "--", hex 2d2d), else as text. */
+export const nockBody = (body: string): Buffer =>
+  body.startsWith('2d2d') && /^(?:[\da-f]{2})+$/.test(body) ? Buffer.from(body, 'hex') : Buffer.from(body, 'utf8')
