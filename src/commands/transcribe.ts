@@ -34,6 +34,8 @@ Languages (--language, ISO-639-1): ${TRANSCRIPTION_LANGUAGES.join(' ')}.`
     timestamps: Flags.string({
       description: 'timestamp granularity (repeatable; implies --response-format verbose_json)',
       multiple: true,
+      // Non-greedy: `--timestamps word talk.mp3` leaves talk.mp3 an input.
+      multipleNonGreedy: true,
       options: [...TIMESTAMP_GRANULARITIES],
     }),
   }

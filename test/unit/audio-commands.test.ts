@@ -132,6 +132,13 @@ describe('transcribe: the multipart request', () => {
     expect(fields(captured[0].parts)).toEqual(expected)
   })
 
+  it('--timestamps before the input does not swallow it', async () => {
+    const {env, wav} = setup()
+    const {captured} = expectPost(TRANSCRIPTIONS, [200, json('transcription.verbose.json')])
+    expect((await run(Transcribe, ['--timestamps', 'word', wav], {env})).exitCode).toBe(0)
+    expect(captured[0].parts[0].filename).toBe('tone.wav')
+  })
+
   it('the model defaults to config model.transcribe', async () => {
     const {configHome, env, wav} = setup()
     writeConfig(configHome, {'model.transcribe': 'whisper-large-v3'})
