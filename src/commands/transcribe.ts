@@ -41,6 +41,6 @@ Languages (--language, ISO-639-1): ${TRANSCRIPTION_LANGUAGES.join(' ')}.`
   }
 
   async run() {
-    return this.runTranscripts('transcription', this.flags, this.positionals)
+    return this.runTranscripts('transcription', this.flags, this.parsedArgv)
   }
 }

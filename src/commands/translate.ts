@@ -26,6 +26,6 @@ Each FILE is checked before anything is sent (flac, mp3, mp4, mpeg, mpga, m4a, o
   static flags = transcriptFlags(`model id (default: config model.translate, then ${DEFAULT_TRANSLATE_MODEL})`)
 
   async run() {
-    return this.runTranscripts('translation', this.flags, this.positionals)
+    return this.runTranscripts('translation', this.flags, this.parsedArgv)
   }
 }

@@ -35,7 +35,7 @@ export default class ConversationsRm extends BaseCommand<typeof ConversationsRm>
   async run() {
     const store = ConversationStore.fromEnv(this.io.env)
     const ids: string[] = []
-    for (const argument of this.positionals) {
+    for (const argument of this.parsedArgv) {
       const id = await store.resolve(argument)
       if (!ids.includes(id)) ids.push(id)
     }

@@ -1,7 +1,7 @@
 import {Command, Flags, type Interfaces} from './oclif.js'
 
 import {type ClientOptions, type GroqClient, createClient} from '../http/client.js'
-import {type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
+import {type ModelEndpoint, type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
 import {describeError} from './errors.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
 import {colorEnabled, getIO, type IO, isStdoutTTY, write} from './io.js'
@@ -68,8 +68,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: BaseFlags<T>
   protected args!: Args<T>
-  /** Every positional argument in order: how a command with `strict = false` takes several (oclif has no variadic args). */
-  protected positionals: string[] = []
+  /** Every positional argument as parsed (with `strict = false`, also those past the declared args). */
+  protected parsedArgv: string[] = []
   /** Injectable in tests; every read and write goes through it. */
   protected io: IO = getIO()
   protected readonly signal: AbortSignal = interruptSignal
@@ -96,7 +96,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as Args<T>
-    this.positionals = argv as string[]
+    this.parsedArgv = argv as string[]
   }
 
   /** Settings from flags, environment and config file, read on first use. */
@@ -122,6 +122,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       env: this.io.env,
       userAgent: `groq-cli/${this.config.version}`,
     }
+  }
+
+  /** The profile's default model for an endpoint (`groq config set model.embed …`), if one is set. */
+  protected configuredModel(endpoint: ModelEndpoint): string | undefined {
+    const model = this.settings.profileData[`model.${endpoint}`]
+    return typeof model === 'string' && model ? model : undefined
   }
 
   protected get outputFormat(): OutputFormat {

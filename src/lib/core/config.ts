@@ -14,6 +14,7 @@ export const DEFAULT_PROFILE = 'default'
 
 /** The endpoints that take a default model from config (`model.<endpoint>`). */
 export const MODEL_ENDPOINTS = ['chat', 'transcribe', 'translate', 'speak', 'embed', 'rerank', 'responses'] as const
+export type ModelEndpoint = (typeof MODEL_ENDPOINTS)[number]
 
 type SettingValue = boolean | number | string
 
