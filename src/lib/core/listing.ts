@@ -36,8 +36,10 @@ export function listing<T>(page: ListPage<T>, options: ListingOptions<T>): ListR
   let items = filters.length > 0 ? page.data.filter((item) => filters.every((keep) => keep(item))) : [...page.data]
   if (options.sort) items.sort(options.sort)
   if (options.limit !== undefined) items = items.slice(0, options.limit)
-  const narrowed = items.length === page.data.length && items.every((item, index) => item === page.data[index])
-  return list(narrowed ? page : {...page, data: items}, items, options.columns)
+  if (items.length === page.data.length) return list(page, items, options.columns)
+  // --json keeps the API's own object and order, with only the items shown.
+  const shown = new Set(items)
+  return list({...page, data: page.data.filter((item) => shown.has(item))}, items, options.columns)
 }
 
 /** Compares by a string key, by code unit (stable across locales, like `sort` in C). */
