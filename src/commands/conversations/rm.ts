@@ -35,6 +35,7 @@ export default class ConversationsRm extends BaseCommand<typeof ConversationsRm>
   async run() {
     const store = ConversationStore.fromEnv(this.io.env)
     const ids: string[] = []
+    // oclif has no variadic arguments: with strict off, the extra ones are in the parsed argv.
     for (const argument of this.parsedArgv) {
       const id = await store.resolve(argument)
       if (!ids.includes(id)) ids.push(id)
