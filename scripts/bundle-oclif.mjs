@@ -97,6 +97,18 @@ async function bundle() {
       ['main.js', '(0, help_1.normalizeArgv)(', '(0, require("./help/util").normalizeArgv)('],
       ['main.js', '(0, help_1.getHelpFlagAdditions)(', '(0, require("./help/util").getHelpFlagAdditions)('],
     ].map(([file, from, to]) => ({file, from, to})),
+    // oclif reads its JSON files (package.json and manifest of the root and each plugin, found by walking up the
+    // tree, the theme, the user plugins' list) with fs/promises: each read is four trips through libuv's thread pool
+    // (open, stat, read, close), and when the machine is busy each trip waits for a pool thread to be scheduled.
+    // Read at once instead; readJson and the two existence checks stay async functions with the same results.
+    ...[
+      [
+        "const contents = await (0, promises_1.readFile)(path, 'utf8');",
+        "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
+      ],
+      ['dirStat = await (0, promises_1.stat)(input);', 'dirStat = (0, node_fs_1.statSync)(input);'],
+      ['fileStat = await (0, promises_1.stat)(input);', 'fileStat = (0, node_fs_1.statSync)(input);'],
+    ].map(([from, to]) => ({file: 'util/fs.js', from, to})),
     // PluginLoader matches each dependency against each plugin pattern with minimatch, which compiles the pattern
     // anew each time (~30 compilations per run). A pattern that is a plain npm package name matches only itself.
     {
