@@ -25,8 +25,32 @@ const outfile = join(root, 'dist', 'oclif', 'core.cjs')
 if (!process.argv.includes('--record-only')) await bundle()
 if (process.argv.includes('--record-only') || mayRecordHere(import.meta.url)) await recordCodeCache()
 
-/** esbuild: @oclif/core and its dependencies into dist/oclif/core.cjs. */
+/**
+ * esbuild: src/lib/boot (tsc's output) into dist/boot.cjs, the start-up code bin/run.js and bin/oclif.js require
+ * (CommonJS, so that --version and help never start Node's ES module loader); then @oclif/core and its dependencies
+ * into dist/oclif/core.cjs.
+ */
 async function bundle() {
+  await build({
+    bundle: true,
+    format: 'cjs',
+    legalComments: 'eof',
+    logLevel: 'warning',
+    outfile: join(root, 'dist', 'boot.cjs'),
+    platform: 'node',
+    stdin: {
+      contents: [
+        "export {loadBundle, saveCodeCache} from './dist/lib/boot/bundle.js'",
+        "export {groqCacheDir} from './dist/lib/boot/code-cache.js'",
+        "export {lookupHelp} from './dist/lib/boot/help-pages.js'",
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: root,
+      sourcefile: 'boot-entry.js',
+    },
+    target: `node${pjson.engines.node.replace(/^>=\s*/, '')}`,
+  })
+
   // Every public entry point of @oclif/core ('.', './execute', './flags', ...) with its file and export names, so that
   // bin/oclif.js can stand in for each file without evaluating anything before it is used.
   const entries = Object.keys(corePjson.exports).filter((subpath) => !subpath.endsWith('.json'))
@@ -188,7 +212,7 @@ async function recordCodeCache() {
   const write = process.stdout.write
   process.stdout.write = () => true
   try {
-    await oclif.modules['.']().execute({args: ['--help'], dir: join(root, 'bin', 'run.js')})
+    await oclif.modules['.']().execute({args: ['--help'], dir: root})
   } finally {
     process.stdout.write = write
   }

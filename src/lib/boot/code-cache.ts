@@ -1,5 +1,4 @@
 import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 
@@ -20,9 +19,10 @@ const MAGIC = Buffer.from('GROQV8C1', 'latin1')
 const FIXED_HEADER = MAGIC.length + 16
 
 // zlib.crc32 (Node 20.15+, 22.2+): a few hundred microseconds for a bundle and its cache, loaded on first use.
+// getBuiltinModule (Node 20.16+) rather than import.meta: this module is also bundled as CommonJS (dist/boot.cjs).
 let crc32Function: typeof Zlib.crc32 | undefined
 export function crc32(data: Buffer | string): number {
-  crc32Function ??= (createRequire(import.meta.url)('node:zlib') as typeof Zlib).crc32
+  crc32Function ??= process.getBuiltinModule('node:zlib').crc32
   return crc32Function(data)
 }
 
