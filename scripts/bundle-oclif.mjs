@@ -14,7 +14,7 @@ import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {mayRecordHere, writeCodeCache} from './bundle-common.mjs'
+import {escapeNonAscii, mayRecordHere, writeCodeCache} from './bundle-common.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(join(root, 'package.json'))
@@ -133,6 +133,27 @@ async function bundle() {
       ['dirStat = await (0, promises_1.stat)(input);', 'dirStat = (0, node_fs_1.statSync)(input);'],
       ['fileStat = await (0, promises_1.stat)(input);', 'fileStat = (0, node_fs_1.statSync)(input);'],
     ].map(([from, to]) => ({file: 'util/fs.js', from, to})),
+    // The package index checks the Node version against @oclif/core's engines with semver, whose load parses two
+    // ranges with regular expressions of `\d{0,256}` groups: compiling them is ~4% of a command run on Node 22. A
+    // plain `>=X.Y.Z` range (oclif's own) is compared without it; any other range still goes to semver.
+    {
+      file: 'index.js',
+      from: "const semver = require('semver');",
+      to: '',
+    },
+    {
+      file: 'index.js',
+      from: 'if (!semver.satisfies(process.versions.node, pjson.engines.node)) {',
+      to: [
+        'if (!((range) => {',
+        '  const floor = /^>=\\s*(\\d+)\\.(\\d+)\\.(\\d+)$/.exec(range);',
+        "  if (!floor || process.versions.node.includes('-')) return require('semver').satisfies(process.versions.node, range);",
+        "  const [major, minor, patch] = process.versions.node.split('.').map(Number);",
+        '  const [, a, b, c] = floor.map(Number);',
+        '  return major !== a ? major > a : minor !== b ? minor > b : patch >= c;',
+        '})(pjson.engines.node)) {',
+      ].join('\n'),
+    },
     // PluginLoader matches each dependency against each plugin pattern with minimatch, which compiles the pattern
     // anew each time (~30 compilations per run). A pattern that is a plain npm package name matches only itself.
     {
@@ -200,6 +221,7 @@ async function bundle() {
     `bundled @oclif/core ${corePjson.version}: ${inputs} files into dist/oclif/core.cjs (${(bytes / 1024).toFixed(0)} KiB)`,
   )
   console.log(`import() through bin/oclif.js: ${rewritten.join(', ') || 'none'}`)
+  for (const context of escapeNonAscii(outfile)) console.log(`non-ASCII character escaped: ${JSON.stringify(context)}`)
 }
 
 /**

@@ -1,3 +1,4 @@
+import {isAscii} from 'node:buffer'
 import Module, {createRequire} from 'node:module'
 import {dirname} from 'node:path'
 import vm from 'node:vm'
@@ -84,7 +85,10 @@ export function loadBundle<T>(
     }
   }
 
-  const wrapper = `(function (exports, require, module, __filename, __dirname, __groqImport) {${source.toString('utf8')}\n})`
+  // The build makes its bundles ASCII (scripts/bundle-common.mjs): read as Latin-1 they become a one-byte string
+  // without UTF-8 decoding. Any other file is decoded as UTF-8.
+  const text = isAscii(source) ? source.toString('latin1') : source.toString('utf8')
+  const wrapper = `(function (exports, require, module, __filename, __dirname, __groqImport) {${text}\n})`
   const script = new vm.Script(wrapper, {cachedData, filename: file})
   if (cachedData && script.cachedDataRejected) {
     debugNote(
