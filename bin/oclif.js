@@ -13,16 +13,16 @@ const BUNDLE = join(__dirname, '..', 'dist', 'oclif', 'core.cjs')
  * Evaluates dist/oclif/core.cjs (with src/lib/boot/bundle.ts, from dist/boot.cjs) and returns its exports:
  * `modules[subpath]()` is what `require('@oclif/core' + subpath)` would return, `names[subpath]` its export names,
  * `script` the compiled script, `cache` the code cache it was compiled with. Undefined when the build did not bundle
- * oclif. `cacheDir`: where this process may keep a code cache of its own (see loadBundle).
+ * oclif. `cacheDir`: where this process may keep a code cache of its own; `importer`: oclif's import() (loadBundle).
  */
-function loadOclif({cacheDir, codeCache = true} = {}) {
+function loadOclif({cacheDir, codeCache = true, importer} = {}) {
   let boot
   try {
     boot = require('../dist/boot.cjs')
   } catch {
     return undefined // built by tsc alone
   }
-  const bundle = boot.loadBundle(BUNDLE, {cacheDir, codeCache})
+  const bundle = boot.loadBundle(BUNDLE, {cacheDir, codeCache, importer})
   return bundle && {...bundle.exports, cache: bundle.cache, script: bundle.script}
 }
 

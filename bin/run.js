@@ -99,7 +99,12 @@ async function runOclif(pjson, boot, answer) {
   const cacheDir = boot?.groqCacheDir()
   if (cacheDir) enableCompileCache?.(join(cacheDir, 'compile-cache'))
   const {loadOclif, registerOclif} = require('./oclif.js')
-  const oclif = loadOclif({cacheDir})
+  // Our commands, hooks and help class from the build's bundle of dist/ (src/lib/boot/app.ts), except with --debug,
+  // whose stack traces then name dist/'s own files.
+  const argv = process.argv.slice(2)
+  const debug = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined).includes('--debug')
+  const importer = boot && !debug ? boot.appImporter(join(root, 'dist'), {cacheDir}) : undefined
+  const oclif = loadOclif({cacheDir, importer})
   if (oclif) registerOclif(oclif, root)
   // Without dist/oclif (built by tsc alone) this is stock oclif, from node_modules.
   const {Config} = oclif ? oclif.modules['./config']() : await import('@oclif/core')

@@ -40,6 +40,7 @@ async function bundle() {
     platform: 'node',
     stdin: {
       contents: [
+        "export {appImporter} from './dist/lib/boot/app.js'",
         "export {loadBundle, saveCodeCache} from './dist/lib/boot/bundle.js'",
         "export {groqCacheDir} from './dist/lib/boot/code-cache.js'",
         "export {lookupHelp} from './dist/lib/boot/help-pages.js'",

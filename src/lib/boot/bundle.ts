@@ -30,6 +30,8 @@ export interface LoadedBundle<T> {
 export interface LoadOptions {
   /** false: compile without any code cache and keep none (the build, which records its own). Default true. */
   codeCache?: boolean
+  /** The bundle's import(): an import from this module unless given (bin/run.js gives oclif's: src/lib/boot/app.ts). */
+  importer?: (specifier: string) => Promise<unknown>
   /**
    * Where this process may keep a code cache of its own (`$XDG_CACHE_HOME/groq`, see code-cache.ts), for when the
    * build's cache does not fit (made by another Node version, rejected by V8 under other flags, damaged): used
@@ -59,7 +61,7 @@ const PROBLEMS: Record<CacheProblem, string> = {
  */
 export function loadBundle<T>(
   file: string,
-  {cacheDir, codeCache = true}: LoadOptions = {},
+  {cacheDir, codeCache = true, importer = (specifier) => import(specifier)}: LoadOptions = {},
 ): LoadedBundle<T> | undefined {
   const source = readIfPresent(file)
   if (!source) return undefined
@@ -102,15 +104,7 @@ export function loadBundle<T>(
   module.filename = file
   module.paths = (Module as unknown as {_nodeModulePaths(from: string): string[]})._nodeModulePaths(dirname(file))
   const load = script.runInThisContext() as (...args: unknown[]) => void
-  load.call(
-    module.exports,
-    module.exports,
-    createRequire(file),
-    module,
-    file,
-    dirname(file),
-    (specifier: string) => import(specifier),
-  )
+  load.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), importer)
   module.loaded = true
   return {cache, exports: module.exports as T, script}
 }

@@ -19,7 +19,7 @@ const MAGIC = Buffer.from('GROQV8C1', 'latin1')
 const FIXED_HEADER = MAGIC.length + 16
 
 // zlib.crc32 (Node 20.15+, 22.2+): a few hundred microseconds for a bundle and its cache, loaded on first use.
-// getBuiltinModule (Node 20.16+) rather than import.meta: this module is also bundled as CommonJS (dist/boot.cjs).
+// getBuiltinModule (Node 20.16+) rather than a require made from this module's URL: it is also bundled as CommonJS.
 let crc32Function: typeof Zlib.crc32 | undefined
 export function crc32(data: Buffer | string): number {
   crc32Function ??= process.getBuiltinModule('node:zlib').crc32
