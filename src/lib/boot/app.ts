@@ -15,16 +15,20 @@ interface AppBundle {
  * the help class by its file in dist/; when the build bundled that module into dist/app.cjs (scripts/bundle-app.mjs),
  * it comes from there, one script with one code cache for all of our code, and Node's ES module loader is never
  * started. Anything else (a file the bundle does not have, a build without it) is imported as usual. The bundle is
- * loaded on the first import it can answer; `cacheDir` as for loadBundle.
+ * loaded on the first import it can answer; `cacheDir` as for loadBundle, whose cache here covers the modules loaded
+ * (a run of another command writes a fuller one).
  */
 export function appImporter(dist: string, {cacheDir}: {cacheDir?: string} = {}): Importer {
   const prefix = pathToFileURL(join(dist, '/')).href
+  const used = new Set<string>()
   let app: AppBundle | null | undefined
   return (specifier) => {
     if (specifier.startsWith(prefix)) {
-      app ??= loadBundle<AppBundle>(join(dist, 'app.cjs'), {cacheDir})?.exports ?? null
-      const load = app?.modules[specifier.slice(prefix.length)]
+      app ??= loadBundle<AppBundle>(join(dist, 'app.cjs'), {cacheDir, covers: () => [...used]})?.exports ?? null
+      const path = specifier.slice(prefix.length)
+      const load = app?.modules[path]
       if (load) {
+        used.add(path)
         try {
           return Promise.resolve(load())
         } catch (error) {
