@@ -37,12 +37,20 @@ function jsFiles(folder) {
   return found
 }
 
-// What oclif imports by file: every command, the hooks of package.json, the help class.
-const helpClass = pjson.oclif.helpClass?.replace(/^\.\/dist\//, '')
+// What oclif imports by file: every command, the hooks of package.json, the help class. (A module of dist/ that oclif
+// loaded from anywhere else would be a second copy of the modules it imports, beside the bundle's.)
+const underDist = (path) => path.replace(/^\.\//, '').replace(/^dist\//, '')
+const hooks = Object.values(pjson.oclif.hooks ?? {})
+  .flat()
+  .map((hook) => underDist(typeof hook === 'string' ? hook : hook.target).replace(/(\.js)?$/, '.js'))
+const helpClass = pjson.oclif.helpClass && underDist(pjson.oclif.helpClass)
 const entries = [
-  ...jsFiles('commands'),
-  ...(hasFolder('hooks') ? jsFiles('hooks') : []),
-  ...(helpClass ? [helpClass] : []),
+  ...new Set([
+    ...jsFiles('commands'),
+    ...(hasFolder('hooks') ? jsFiles('hooks') : []),
+    ...hooks,
+    ...(helpClass ? [helpClass] : []),
+  ]),
 ]
 const entry = [
   'exports.modules = {',

@@ -1,4 +1,4 @@
-import {mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -41,6 +41,10 @@ function fakeRoot() {
     platform: `${process.platform}-${process.arch}`,
     userAgent: UA,
   }
+  // What tsc wrote, before the build rendered the pages.
+  mkdirSync(join(root, 'dist', 'lib', 'boot'), {recursive: true})
+  writeFileSync(join(root, 'dist', 'lib', 'boot', 'help-pages.js'), '')
+  utimesSync(join(root, 'dist', 'lib', 'boot', 'help-pages.js'), new Date(2000, 0, 1), new Date(2000, 0, 1))
   writeFileSync(join(root, 'dist', 'help', 'index.json'), JSON.stringify(index))
   const env = {HOME: home, LANG: 'C.UTF-8', XDG_CACHE_HOME: join(home, 'cache')}
   const request = {colourLevel: 0, env, root, stdout: {isTTY: false}, userAgent: UA}
@@ -89,6 +93,18 @@ describe('lookupHelp', () => {
 
     writeFileSync(join(root, 'dist', 'help', 'pages', 'm.txt'), 'MODELS LIST, EDITED\n')
     expect(lookupHelp({...request, argv: ['models', 'list', '--help']})?.save).toBeTypeOf('function')
+  })
+
+  it('leaves help to oclif when dist/ was compiled again after the pages were rendered (tsc alone)', () => {
+    const {request, root} = fakeRoot()
+    expect(lookupHelp({...request, argv: ['--help']})?.page).toBeDefined()
+    writeFileSync(join(root, 'dist', 'lib', 'boot', 'help-pages.js'), '') // now newer than dist/help/index.json
+    utimesSync(
+      join(root, 'dist', 'lib', 'boot', 'help-pages.js'),
+      new Date(Date.now() + 60_000),
+      new Date(Date.now() + 60_000),
+    )
+    expect(lookupHelp({...request, argv: ['--help']})).toBeUndefined()
   })
 
   it('leaves help to oclif when its pages are missing or unreadable', () => {

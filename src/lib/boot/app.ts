@@ -1,3 +1,4 @@
+import {statSync} from 'node:fs'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
@@ -24,7 +25,9 @@ export function appImporter(dist: string, {cacheDir}: {cacheDir?: string} = {}):
   let app: AppBundle | null | undefined
   return (specifier) => {
     if (specifier.startsWith(prefix)) {
-      app ??= loadBundle<AppBundle>(join(dist, 'app.cjs'), {cacheDir, covers: () => [...used]})?.exports ?? null
+      app ??= isFresh(dist)
+        ? (loadBundle<AppBundle>(join(dist, 'app.cjs'), {cacheDir, covers: () => [...used]})?.exports ?? null)
+        : null
       const path = specifier.slice(prefix.length)
       const load = app?.modules[path]
       if (load) {
@@ -37,5 +40,18 @@ export function appImporter(dist: string, {cacheDir}: {cacheDir?: string} = {}):
       }
     }
     return import(specifier)
+  }
+}
+
+/**
+ * Whether dist/app.cjs was made from the dist/ beside it: tsc rewrites every file it emits, this one included, and the
+ * build bundles right after, so a bundle older than this file is from before a `tsc` alone (a developer's quick
+ * rebuild): its code would be stale. (An installed package's files all have one date.)
+ */
+function isFresh(dist: string): boolean {
+  try {
+    return statSync(join(dist, 'app.cjs')).mtimeMs >= statSync(join(dist, 'lib', 'boot', 'app.js')).mtimeMs
+  } catch {
+    return false
   }
 }

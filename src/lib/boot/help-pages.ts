@@ -1,4 +1,4 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {homedir, tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -118,7 +118,7 @@ export function lookupHelp(request: HelpRequest): HelpAnswer | undefined {
   } catch {
     return undefined // no pages built (or unreadable): oclif
   }
-  if (index.format !== INDEX_FORMAT) return undefined
+  if (index.format !== INDEX_FORMAT || !isFresh(request.root)) return undefined
   const form = index.forms[formKey(request.argv)]
   if (!form || !mayAnswer(request.env)) return undefined
 
@@ -163,4 +163,18 @@ function readStoredPage(path: string): Buffer | undefined {
   const match = /^groq-help (\d+)$/.exec(data.toString('latin1', 0, newline))
   const page = data.subarray(newline + 1)
   return match && Number(match[1]) === page.length ? page : undefined
+}
+
+/**
+ * Whether the pages were rendered from the dist/ beside them: tsc rewrites every file it emits, dist/lib/boot/
+ * help-pages.js included, and the build renders last, so pages older than that file are from before a `tsc` alone (a
+ * developer's quick rebuild) and may be stale. (An installed package's files all have one date.)
+ */
+function isFresh(root: string): boolean {
+  try {
+    const rendered = statSync(join(root, 'dist', 'help', 'index.json')).mtimeMs
+    return rendered >= statSync(join(root, 'dist', 'lib', 'boot', 'help-pages.js')).mtimeMs
+  } catch {
+    return false
+  }
 }
