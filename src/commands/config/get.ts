@@ -1,7 +1,7 @@
 import {Args} from '../../lib/core/oclif.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {assertKnownSetting, SETTINGS} from '../../lib/core/config.js'
+import {assertKnownSetting, readProfile, SETTINGS} from '../../lib/core/config.js'
 import {CliError} from '../../lib/core/errors.js'
 import {ExitCode} from '../../lib/core/exit-codes.js'
 import {text} from '../../lib/output/types.js'
@@ -17,7 +17,8 @@ export default class ConfigGet extends BaseCommand<typeof ConfigGet> {
 
   async run() {
     assertKnownSetting(this.args.key)
-    const {profile, profileData} = this.settings
+    // As saved, unparsed: a bad value must stay visible to be fixed.
+    const {profile, profileData} = readProfile(this.flags.profile, this.io.env)
     const value = profileData[this.args.key]
     if (value === undefined)
       throw new CliError(`${this.args.key} is not set in profile "${profile}"`, ExitCode.notFound)

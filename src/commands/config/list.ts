@@ -1,5 +1,6 @@
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {maskKey} from '../../lib/core/config.js'
+import {maskKey, readProfile} from '../../lib/core/config.js'
+import {redactURL} from '../../lib/core/errors.js'
 import {list} from '../../lib/output/types.js'
 
 interface SettingRow {
@@ -13,12 +14,17 @@ export default class ConfigList extends BaseCommand<typeof ConfigList> {
   static examples = ['<%= config.bin %> config list', '<%= config.bin %> config list --profile ci --json']
 
   async run() {
-    const {profileData} = this.settings
-    // Never print a key in full, not even in JSON.
+    // As saved, unparsed: a bad value must stay visible to be fixed.
+    const {profileData} = readProfile(this.flags.profile, this.io.env)
+    // Never print a key in full, not even in JSON; nor a password in a URL.
     const shown = Object.fromEntries(
       Object.entries(profileData).map(([key, value]) => [
         key,
-        key === 'api_key' && typeof value === 'string' ? maskKey(value) : value,
+        key === 'api_key' && typeof value === 'string'
+          ? maskKey(value)
+          : typeof value === 'string'
+            ? redactURL(value)
+            : value,
       ]),
     )
     const rows: SettingRow[] = Object.entries(shown)

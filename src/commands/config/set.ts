@@ -1,7 +1,7 @@
 import {Args} from '../../lib/core/oclif.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {parseSetting, saveConfig, SETTINGS} from '../../lib/core/config.js'
+import {parseSetting, profileName, SETTINGS, updateConfig} from '../../lib/core/config.js'
 
 export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
   static summary = 'Set a setting in your profile'
@@ -19,8 +19,9 @@ export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
 
   async run() {
     const value = parseSetting(this.args.key, this.args.value)
-    const {config, profile} = this.settings
-    config.file.profiles[profile] = {...config.file.profiles[profile], [this.args.key]: value}
-    await saveConfig(config)
+    const profile = profileName(this.flags.profile, this.io.env)
+    await updateConfig(this.io.env, (file) => {
+      file.profiles[profile] = {...file.profiles[profile], [this.args.key]: value}
+    })
   }
 }

@@ -1,7 +1,7 @@
 import {Args} from '../../lib/core/oclif.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {assertKnownSetting, saveConfig} from '../../lib/core/config.js'
+import {assertKnownSetting, profileName, updateConfig} from '../../lib/core/config.js'
 
 export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
   static summary = 'Remove a setting from your profile'
@@ -13,11 +13,11 @@ export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
 
   async run() {
     assertKnownSetting(this.args.key)
-    const {config, profile} = this.settings
-    const saved = config.file.profiles[profile]
-    if (saved && this.args.key in saved) {
+    const profile = profileName(this.flags.profile, this.io.env)
+    await updateConfig(this.io.env, (file) => {
+      const saved = file.profiles[profile]
+      if (!saved || typeof saved !== 'object' || !(this.args.key in saved)) return false
       delete saved[this.args.key]
-      await saveConfig(config)
-    }
+    })
   }
 }

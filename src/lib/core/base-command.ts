@@ -1,10 +1,11 @@
 import {Command, Flags, type Interfaces} from './oclif.js'
 
 import {type ClientOptions, type GroqClient, createClient} from '../http/client.js'
+import {closeConnections} from '../http/transport.js'
 import {type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
-import {describeError} from './errors.js'
+import {describeError, redactURL} from './errors.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
-import {colorEnabled, getIO, type IO, isStdoutTTY, write} from './io.js'
+import {colorEnabled, getIO, type IO, isStdoutTTY, readStdin, write} from './io.js'
 import {defaultFormat, render} from '../output/format.js'
 import type {Result} from '../output/types.js'
 import {canPrompt} from './prompts.js'
@@ -99,7 +100,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (!this.cachedSettings) {
       const flags = this.flags as BaseFlags<typeof BaseCommand>
       this.cachedSettings = resolveSettings(flags, this.io.env)
-      if (this.cachedSettings.warning) this.warnLine(this.cachedSettings.warning)
+      for (const warning of this.cachedSettings.warnings) this.warnLine(warning)
+      if (flags['api-key']) {
+        this.warnLine(
+          'Warning: a key given with --api-key can be read by other users of this machine (ps); set GROQ_API_KEY or run `groq auth login` instead',
+        )
+      }
     }
     return this.cachedSettings
   }
@@ -115,8 +121,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return {
       debug: this.flags.debug ? (line) => this.io.stderr.write(line + '\n') : undefined,
       env: this.io.env,
+      onRetry: (line) => this.warnLine(line),
       userAgent: `groq-cli/${this.config.version}`,
     }
+  }
+
+  /**
+   * All of stdin as text, at most config `max_stdin` (default 10 MB): more, binary data or invalid UTF-8 is a
+   * usage error (exit 2) before any request. Commands read stdin through this (or core/input.ts), never directly.
+   */
+  protected readStdinText(what = 'stdin'): Promise<string> {
+    return readStdin(this.io, {maxBytes: this.settings.maxStdinBytes, what})
   }
 
   protected get outputFormat(): OutputFormat {
@@ -158,6 +173,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       error = error_ as Error
       await this.catch(error as Error)
     } finally {
+      // Whatever a command left open (a response it never read) must not keep the process alive.
+      closeConnections()
       await this.finally(error)
     }
     return result as R
@@ -167,10 +184,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   async catch(error: Error & {exitCode?: number}): Promise<void> {
     const {exitCode, message} = describeError(error, {
       baseURL: this.cachedSettings?.baseURL?.value ?? 'https://api.groq.com',
+      maxRetryWaitMs: this.cachedSettings?.maxRetryWaitMs,
     })
     const debug = this.flags?.debug ?? this.argv.includes('--debug')
     if (message) this.io.stderr.write(`Error: ${message}\n`)
-    if (debug && error.stack) this.io.stderr.write(error.stack + '\n')
+    if (debug && error.stack) this.io.stderr.write(redactURL(error.stack) + '\n')
     process.exitCode = exitCode
   }
 }

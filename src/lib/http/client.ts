@@ -4,7 +4,9 @@ import type Groq from 'groq-sdk'
 
 import {loadBundle} from '../boot/bundle.js'
 import {AuthError} from '../core/errors.js'
-import {createFetch, type HeadersClass} from './transport.js'
+import {redactURL} from '../core/errors.js'
+import {DEFAULT_MAX_RETRY_WAIT_MS, withRetries} from './retry.js'
+import {createFetch, type FetchInit, type HeadersClass, type NodeFetch} from './transport.js'
 import type {Settings} from '../core/config.js'
 
 export type GroqClient = Groq
@@ -17,6 +19,8 @@ export interface ClientOptions {
   debug?: (line: string) => void
   /** For the proxy variables (HTTPS_PROXY, NO_PROXY, …). */
   env: NodeJS.ProcessEnv
+  /** One line per retry (`429 rate limited; retrying in 2.0 s (attempt 2 of 3)`), for stderr. */
+  onRetry?: (line: string) => void
   userAgent: string
 }
 
@@ -44,18 +48,68 @@ async function loadSdk(): Promise<{Groq: typeof Groq; Headers?: HeadersClass}> {
  */
 export async function createClient(settings: Settings, options: ClientOptions): Promise<GroqClient> {
   if (!settings.apiKey) throw new AuthError(MISSING_KEY_MESSAGE)
-  const {Groq: GroqSdk, Headers} = await loadSdk()
+  const {Groq: Sdk, Headers} = await loadSdk()
+  const GroqSdk = withOurRetries(Sdk)
   const {debug} = options
+  const transport = withRetries(createFetch(options.env, {Headers, timeoutMs: settings.timeoutMs}), {
+    maxRetries: settings.maxRetries,
+    maxWaitMs: settings.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS,
+    onRetry: options.onRetry,
+  })
   return new GroqSdk({
     apiKey: settings.apiKey.value,
     baseURL: settings.baseURL?.value ?? 'https://api.groq.com',
-    fetch: createFetch(options.env, {Headers}) as unknown as typeof fetch,
+    fetch: sdkFetch(transport) as unknown as typeof fetch,
     defaultHeaders: {'User-Agent': options.userAgent},
     logLevel: debug ? 'debug' : 'off',
     logger: debug ? debugLogger(debug) : undefined,
-    maxRetries: settings.maxRetries,
-    timeout: settings.timeoutMs,
+    // Retries and timeouts are the transport's (http/retry.ts, http/transport.ts): one place for every request.
+    // groq-sdk's timeout spans a whole fetch call, retry waits included, so it is set out of the way; a request
+    // may still pass its own `timeout` (a total) and `fetchOptions: {maxRetries}`.
+    maxRetries: 0,
+    timeout: SDK_TIMEOUT_MS,
   })
+}
+
+/**
+ * groq-sdk with its retries handed to ours (http/retry.ts): the SDK never retries (its loop gets 0 retries left, so
+ * a per-request `maxRetries` cannot make it retry on top of the transport), and a request's own `maxRetries`
+ * (`client.models.retrieve(id, {maxRetries: 0})`) reaches the retry layer through the fetch init.
+ */
+function withOurRetries(Sdk: typeof Groq): typeof Groq {
+  type RequestArgs = Parameters<Groq['request']>
+  type PrepareContext = {options: {maxRetries?: number}; url: string}
+  return class GroqCli extends Sdk {
+    override request<Rsp>(options: RequestArgs[0]) {
+      return super.request<Rsp>(options, 0)
+    }
+    protected override async prepareRequest(request: RequestInit, context: PrepareContext): Promise<void> {
+      await super.prepareRequest(request, context as Parameters<Groq['prepareRequest']>[1])
+      if (context.options.maxRetries !== undefined) (request as FetchInit).maxRetries = context.options.maxRetries
+    }
+  } as unknown as typeof Groq
+}
+
+/** Node's timers hold at most 2^31-1 ms. */
+const SDK_TIMEOUT_MS = 2 ** 31 - 1
+
+/**
+ * What groq-sdk calls: a request that accepts only JSON (every endpoint but binary downloads, speech and streams)
+ * has its 2xx body checked (transport.ts `expect: 'json'`).
+ */
+function sdkFetch(transport: NodeFetch): NodeFetch {
+  return (input, init: FetchInit = {}) => {
+    const accept = acceptHeader(init.headers)
+    return transport(input, accept === 'application/json' ? {...init, expect: 'json'} : init)
+  }
+}
+
+function acceptHeader(headers: unknown): string | undefined {
+  if (!headers) return undefined
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get('accept') ?? undefined
+  for (const [name, value] of Object.entries(headers as Record<string, string>))
+    if (name.toLowerCase() === 'accept') return value
+  return undefined
 }
 
 /** groq-sdk's own debug logging redacts the Authorization header; we only route it to stderr. */
@@ -63,7 +117,11 @@ function debugLogger(write: (line: string) => void) {
   const log =
     (level: string) =>
     (message: string, ...rest: unknown[]) =>
-      write(`[${level}] ${message}${rest.length > 0 ? ' ' + rest.map((value) => safeStringify(value)).join(' ') : ''}`)
+      write(
+        redactURL(
+          `[${level}] ${message}${rest.length > 0 ? ' ' + rest.map((value) => safeStringify(value)).join(' ') : ''}`,
+        ),
+      )
   return {debug: log('debug'), error: log('error'), info: log('info'), warn: log('warn')}
 }
 
