@@ -1,5 +1,7 @@
-import type {IO} from './io.js'
 import {UsageError} from './errors.js'
+import {splitLines} from './flag-values.js'
+import {type IO, isStdinTTY} from './io.js'
+import {formatSize} from './size.js'
 
 /**
  * Bounded inputs: every file a flag names and every read of stdin goes through here, so no input can grow
@@ -12,53 +14,13 @@ import {UsageError} from './errors.js'
  * - `readStdinText(io, {what, maxBytes})`: stdin, at most maxBytes (config `max_stdin`, default 10 MB), as text.
  * - `decodeText(bytes, what)`: UTF-8 (a BOM dropped) or UTF-16 with a BOM; a NUL byte or invalid UTF-8 is an error.
  * - `parseJsonText(text, what)`: JSON.parse whose error says where (line, column), never what.
- * - `parseSize('10MB', what)`, `formatSize(bytes)`.
+ * - `argsOrStdinLines(io, args, what)`: texts from arguments, else one per line of piped stdin (bounded as above).
+ * Sizes (`10MB`, `1GiB`) parse and print in `size.ts`.
  */
 
-export const DEFAULT_MAX_STDIN = 10 * 1024 * 1024
+export const DEFAULT_MAX_STDIN = 10_000_000
 /** The default for a file named by a flag (a schema, a tool, a messages file, an image). */
-export const DEFAULT_MAX_FILE = 20 * 1024 * 1024
-
-const SIZE_UNITS: Record<string, number> = {
-  '': 1,
-  b: 1,
-  k: 1024,
-  kb: 1024,
-  kib: 1024,
-  m: 1024 ** 2,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-  g: 1024 ** 3,
-  gb: 1024 ** 3,
-  gib: 1024 ** 3,
-}
-
-/** `10MB`, `512k`, `1.5GiB`, `4096` (bytes): binary units, as `ls -h` and `du -h` mean them. */
-export function parseSize(input: string, what: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(input)
-  const unit = match ? SIZE_UNITS[match[2].toLowerCase()] : undefined
-  if (!match || unit === undefined) {
-    throw new UsageError(`${what}: "${input}" is not a size (use e.g. 512KB, 10MB, 1GB, or bytes)`)
-  }
-  const bytes = Math.round(Number(match[1]) * unit)
-  if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new UsageError(`${what}: "${input}" must be greater than zero`)
-  return bytes
-}
-
-/** `512 B`, `1.5 KB`, `10 MB`, `23.7 GB` (binary units). */
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KB', 'MB', 'GB', 'TB']
-  let value = bytes / 1024
-  let index = 0
-  while (value >= 1024 && index < units.length - 1) {
-    value /= 1024
-    index++
-  }
-  const text =
-    value >= 100 || Number.isInteger(value) ? String(Math.round(value)) : value.toFixed(1).replace(/\.0$/, '')
-  return `${text} ${units[index]}`
-}
+export const DEFAULT_MAX_FILE = 20_000_000
 
 export interface ReadOptions {
   /** Names the input in errors: `--schema`, `stdin`, `--messages`. */
@@ -357,4 +319,20 @@ export function jsonErrorOffset(text: string): number {
     if (typeof error === 'number') return error
     return 0
   }
+}
+
+export interface Texts {
+  texts: string[]
+  /** Where text `index` came from, for an error: `TEXT 2`, `stdin line 3`. */
+  source(index: number): string
+}
+
+/**
+ * Texts from the command line, else one per line of piped stdin (`embed`, `rerank`). On a terminal with no
+ * arguments there is nothing to read: a UsageError that says how to give them.
+ */
+export async function argsOrStdinLines(io: IO, args: string[], what: {arg: string; hint: string}): Promise<Texts> {
+  if (args.length > 0) return {source: (index) => `${what.arg} ${index + 1}`, texts: args}
+  if (isStdinTTY(io)) throw new UsageError(`No ${what.hint}: give ${what.arg} arguments or pipe one per line`)
+  return {source: (index) => `stdin line ${index + 1}`, texts: splitLines(await readStdinText(io))}
 }

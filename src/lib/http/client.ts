@@ -6,7 +6,7 @@ import {loadBundle} from '../boot/bundle.js'
 import {AuthError} from '../core/errors.js'
 import {redactURL} from '../core/errors.js'
 import {DEFAULT_MAX_RETRY_WAIT_MS, withRetries} from './retry.js'
-import {createFetch, type FetchInit, type HeadersClass, type NodeFetch} from './transport.js'
+import {createFetch, type FetchInit, type HeadersClass, isReiterable, type NodeFetch} from './transport.js'
 import type {Settings} from '../core/config.js'
 
 export type GroqClient = Groq
@@ -79,7 +79,7 @@ export async function createClient(settings: Settings, options: ClientOptions): 
 function withOurRetries(Sdk: typeof Groq): typeof Groq {
   type RequestArgs = Parameters<Groq['request']>
   type PrepareContext = {options: {maxRetries?: number}; url: string}
-  return class GroqCli extends Sdk {
+  class GroqCli extends Sdk {
     override request<Rsp>(options: RequestArgs[0]) {
       return super.request<Rsp>(options, 0)
     }
@@ -87,7 +87,17 @@ function withOurRetries(Sdk: typeof Groq): typeof Groq {
       await super.prepareRequest(request, context as Parameters<Groq['prepareRequest']>[1])
       if (context.options.maxRetries !== undefined) (request as FetchInit).maxRetries = context.options.maxRetries
     }
-  } as unknown as typeof Groq
+  }
+  // groq-sdk wraps an async iterable body in a one-shot ReadableStream; a re-iterable one (a multipart upload from
+  // transfer/multipart.ts) goes to the transport as it is, so a retry sends it again. (buildBody is private in its types.)
+  const sdkBuildBody = (Sdk.prototype as unknown as {buildBody(args: unknown): unknown}).buildBody
+  Object.defineProperty(GroqCli.prototype, 'buildBody', {
+    value(this: unknown, args: {options: {body?: unknown}}) {
+      const {body} = args.options
+      return isReiterable(body) ? {body, bodyHeaders: undefined} : sdkBuildBody.call(this, args)
+    },
+  })
+  return GroqCli as unknown as typeof Groq
 }
 
 /** Node's timers hold at most 2^31-1 ms. */

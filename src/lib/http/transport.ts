@@ -157,7 +157,22 @@ interface BodySource {
 const isReplayableBody = (body: unknown): body is ReplayableBody =>
   typeof body === 'object' && body !== null && (body as ReplayableBody)[REPLAYABLE] === true
 
-/** Whether a body can be sent again: bytes, strings, FormData/Blob/URLSearchParams, a ReplayableBody. */
+/**
+ * An async iterable that is not its own iterator (`{[Symbol.asyncIterator]: generate}`): each iteration starts
+ * over, so it can be sent again. A stream or a generator object (which has `next`) is read once.
+ */
+export function isReiterable(body: unknown): body is AsyncIterable<Uint8Array> {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function' &&
+    typeof (body as {next?: unknown}).next !== 'function' &&
+    !(body instanceof Readable) &&
+    typeof (body as ReadableStream).getReader !== 'function'
+  )
+}
+
+/** Whether a body can be sent again: bytes, strings, FormData/Blob/URLSearchParams, a ReplayableBody, a re-iterable. */
 export function isReplayable(body: unknown): boolean {
   return bodySource(body).replayable
 }
@@ -186,6 +201,10 @@ function bodySource(body: unknown): BodySource {
       },
       replayable: true,
     }
+  }
+  if (isReiterable(body)) {
+    // Each attempt iterates afresh (transfer/multipart.ts reads its files again).
+    return {open: () => ({stream: Readable.from(body)}), replayable: true}
   }
   let stream: Readable | undefined
   if (body instanceof Readable) stream = body
