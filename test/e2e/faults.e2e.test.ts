@@ -31,6 +31,7 @@ describe('1. a run that retried exits as soon as it has printed (the server keep
     const fake = await server([...handlers])
     const result = await runCli(['models', 'list', '--max-retries', '1'], {
       env: {GROQ_API_KEY: KEY, GROQ_BASE_URL: fake.url},
+      timed: true,
       timeoutMs: 20_000,
     })
     expect(result.exitCode).toBe(exitCode)
@@ -45,7 +46,7 @@ describe('1. a run that retried exits as soon as it has printed (the server keep
       expect(result.stdout).toBe('')
     }
     // Within 1 s of the last thing printed, not when the server drops the idle connection (30 s).
-    expect(result.timing.exitMs - result.timing.lastOutputMs!).toBeLessThan(1000)
+    expect(result.timing!.exitMs - result.timing!.lastOutputMs!).toBeLessThan(1000)
   })
 })
 

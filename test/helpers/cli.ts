@@ -24,6 +24,8 @@ export interface CliOptions {
   /** HOME and XDG_* point here (to prepare or inspect config files); default: a fresh temp dir, removed afterwards. */
   home?: string
   cwd?: string
+  /** Add `timing` to the result. */
+  timed?: boolean
 }
 
 export interface CliResult {
@@ -32,8 +34,11 @@ export interface CliResult {
   /** The exit status; null only when the CLI died from a signal (see `signal`). */
   exitCode: null | number
   signal: NodeJS.Signals | null
-  /** ms after spawn: the last stdout or stderr chunk, and the process's exit (for "exits within 1 s of printing"). */
-  timing: {lastOutputMs?: number; exitMs: number}
+  /**
+   * With `timed: true`: ms after spawn of the last stdout or stderr chunk and of the process's exit (for "exits
+   * within 1 s of printing").
+   */
+  timing?: {lastOutputMs?: number; exitMs: number}
 }
 
 /** HOME and XDG base directories under `root`, so the developer's own config is never read or written. */
@@ -113,7 +118,9 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
       // 'close', not 'exit': all output has been read by then.
       child.once('close', (exitCode, signal) => {
         clearTimeout(timer)
-        resolve({exitCode, signal, stderr: text(stderr), stdout: text(stdout), timing: {exitMs, lastOutputMs}})
+        const result: CliResult = {exitCode, signal, stderr: text(stderr), stdout: text(stdout)}
+        if (options.timed) result.timing = {exitMs, lastOutputMs}
+        resolve(result)
       })
       if (child.stdin) {
         child.stdin.on('error', () => {}) // EPIPE when the CLI exits without reading stdin

@@ -100,7 +100,7 @@ describe('groq chat: output', () => {
     const piped = await run(Chat, ['--json', '--no-stream', PROMPT], {env: env()})
     expect(piped.stdout).toBe(JSON.stringify(COMPLETION) + '\n')
     intercept(200, fixture('basic.sse'))
-    const tty = await run(Chat, ['-o', 'json', PROMPT], {env: env(), stdoutTTY: true})
+    const tty = await run(Chat, ['-o', 'json', '--no-color', PROMPT], {env: env(), stdoutTTY: true})
     expect(tty.stdout).toBe(fixture('basic.json'))
   })
 
