@@ -104,21 +104,24 @@ function withOurRetries(Sdk: typeof Groq): typeof Groq {
 const SDK_TIMEOUT_MS = 2 ** 31 - 1
 
 /**
- * What groq-sdk calls: a request that accepts only JSON (every endpoint but binary downloads, speech and streams)
- * has its 2xx body checked (transport.ts `expect: 'json'`).
+ * What groq-sdk calls: a request that accepts only JSON and sends JSON or nothing (every endpoint but binary
+ * downloads and speech, which ask for other types, and multipart uploads such as a transcription, whose answer may
+ * be text) has its 2xx body checked (transport.ts `expect: 'json'`).
  */
 function sdkFetch(transport: NodeFetch): NodeFetch {
   return (input, init: FetchInit = {}) => {
-    const accept = acceptHeader(init.headers)
-    return transport(input, accept === 'application/json' ? {...init, expect: 'json'} : init)
+    const accept = header(init.headers, 'accept')
+    const sends = init.body === undefined || init.body === null ? undefined : header(init.headers, 'content-type')
+    const json = accept === 'application/json' && (sends === undefined || sends.startsWith('application/json'))
+    return transport(input, json ? {...init, expect: 'json'} : init)
   }
 }
 
-function acceptHeader(headers: unknown): string | undefined {
+function header(headers: unknown, name: string): string | undefined {
   if (!headers) return undefined
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get('accept') ?? undefined
-  for (const [name, value] of Object.entries(headers as Record<string, string>))
-    if (name.toLowerCase() === 'accept') return value
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined
+  for (const [key, value] of Object.entries(headers as Record<string, string>))
+    if (key.toLowerCase() === name) return value
   return undefined
 }
 
