@@ -3,8 +3,8 @@ import {fileURLToPath} from 'node:url'
 import type Groq from 'groq-sdk'
 
 import {loadBundle} from '../boot/bundle.js'
-import {AuthError} from '../core/errors.js'
-import {redactURL} from '../core/errors.js'
+import {groqCacheDir} from '../boot/code-cache.js'
+import {AuthError, redactURL} from '../core/errors.js'
 import {DEFAULT_MAX_RETRY_WAIT_MS, withRetries} from './retry.js'
 import {createFetch, type FetchInit, type HeadersClass, isReiterable, type NodeFetch} from './transport.js'
 import type {Settings} from '../core/config.js'
@@ -36,8 +36,8 @@ interface SdkBundle {
  * groq-sdk from the build's bundle (one file with a code cache, and its own light Headers, so that Node's undici
  * never loads), else from node_modules (with the global Headers). bench/PERF.md has the figures.
  */
-async function loadSdk(): Promise<{Groq: typeof Groq; Headers?: HeadersClass}> {
-  const bundle = loadBundle<SdkBundle>(SDK_BUNDLE)
+async function loadSdk(env: NodeJS.ProcessEnv): Promise<{Groq: typeof Groq; Headers?: HeadersClass}> {
+  const bundle = loadBundle<SdkBundle>(SDK_BUNDLE, {cacheDir: groqCacheDir(env)})
   if (bundle) return {Groq: bundle.exports.sdk.default, Headers: bundle.exports.Headers}
   return {Groq: (await import('groq-sdk')).default}
 }
@@ -48,7 +48,7 @@ async function loadSdk(): Promise<{Groq: typeof Groq; Headers?: HeadersClass}> {
  */
 export async function createClient(settings: Settings, options: ClientOptions): Promise<GroqClient> {
   if (!settings.apiKey) throw new AuthError(MISSING_KEY_MESSAGE)
-  const {Groq: Sdk, Headers} = await loadSdk()
+  const {Groq: Sdk, Headers} = await loadSdk(options.env)
   const GroqSdk = withOurRetries(Sdk)
   const {debug} = options
   const transport = withRetries(createFetch(options.env, {Headers, timeoutMs: settings.timeoutMs}), {

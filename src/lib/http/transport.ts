@@ -367,7 +367,9 @@ export function createFetch(env: NodeJS.ProcessEnv, options: TransportOptions = 
     if (cached) return cached
     if (protocol !== 'http:' && protocol !== 'https:') throw new TypeError(`Unsupported protocol ${protocol}`)
     cached = (async () => {
-      // require, not import: the module object itself, so a test's interceptor (nock), or its removal, is seen.
+      // require(), not import(): on Node 22+ an ES import of node:http evaluates every export, and its lazy
+      // WebSocket/EventSource getters load undici (~40 ms, bench/PERF.md), which this transport exists to avoid;
+      // and the module object itself is what a test's interceptor (nock), or its removal, changes.
       const module = (
         protocol === 'https:' ? requireBuiltin('node:https') : requireBuiltin('node:http')
       ) as typeof import('node:http')
