@@ -2,8 +2,16 @@ import {Command, Flags, type Interfaces} from './oclif.js'
 
 import {type ClientOptions, type GroqClient, createClient} from '../http/client.js'
 import {closeConnections} from '../http/transport.js'
-import {type ModelEndpoint, type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
-import {describeError, redactURL, UsageError} from './errors.js'
+import {
+  DEFAULT_PROFILE,
+  type ModelEndpoint,
+  type OutputFormat,
+  OUTPUT_FORMATS,
+  type Settings,
+  resolveSettings,
+} from './config.js'
+import {CliError, describeError, redactURL, UsageError} from './errors.js'
+import {ExitCode} from './exit-codes.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
 import {colorEnabled, getIO, type IO, isStdoutTTY, readStdin, write} from './io.js'
 import {defaultFormat, render} from '../output/format.js'
@@ -120,11 +128,34 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
+  /** Commands that create the profile they are given (auth login, config set); others refuse a missing one. */
+  static createsProfile = false
+
   /** Settings from flags, environment and config file, read on first use. */
   protected get settings(): Settings {
     if (!this.cachedSettings) {
       const flags = this.flags as BaseFlags<typeof BaseCommand>
-      this.cachedSettings = resolveSettings(flags, this.io.env)
+      const resolved = resolveSettings(flags, this.io.env)
+      const {config, profile} = resolved
+      // A profile named with --profile or GROQ_PROFILE must exist for a command that reads it (exit 4), so a
+      // typo never silently runs with no settings; "default" and a file without profiles are fine (and so is a
+      // file that could not be read, when the run does not need it).
+      const named = flags.profile !== undefined || Boolean(this.io.env.GROQ_PROFILE)
+      if (
+        named &&
+        !config.ignored &&
+        !(profile in config.file.profiles) &&
+        !(this.ctor as typeof BaseCommand).createsProfile
+      ) {
+        const known = Object.keys(config.file.profiles)
+        if (known.length > 0 || profile !== DEFAULT_PROFILE) {
+          throw new CliError(
+            `Profile "${profile}" does not exist${known.length > 0 ? ` (profiles: ${known.join(', ')})` : ''}; create it with: groq auth login --profile ${profile}`,
+            ExitCode.notFound,
+          )
+        }
+      }
+      this.cachedSettings = resolved
       for (const warning of this.cachedSettings.warnings) this.warnLine(warning)
       if (flags['api-key']) {
         this.warnLine(
@@ -163,6 +194,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected configuredModel(endpoint: ModelEndpoint): string | undefined {
     const model = this.settings.profileData[`model.${endpoint}`]
     return typeof model === 'string' && model ? model : undefined
+  }
+
+  /**
+   * Whether the result goes out as JSON, for commands that print only then (config set, auth logout). Does not fail on
+   * a config file with a bad value: those commands are how it gets fixed.
+   */
+  protected printsJson(): boolean {
+    try {
+      return this.outputFormat === 'json'
+    } catch {
+      return false
+    }
   }
 
   protected get outputFormat(): OutputFormat {

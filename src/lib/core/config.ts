@@ -18,7 +18,7 @@ export const DEFAULT_PROFILE = 'default'
 export const MODEL_ENDPOINTS = ['chat', 'transcribe', 'translate', 'speak', 'embed', 'rerank', 'responses'] as const
 export type ModelEndpoint = (typeof MODEL_ENDPOINTS)[number]
 
-type SettingValue = boolean | number | string
+export type SettingValue = boolean | number | string
 
 interface SettingSpec {
   description: string
@@ -113,6 +113,8 @@ export interface Profile {
 }
 
 export interface ConfigFile {
+  /** The profile used when neither --profile nor GROQ_PROFILE names one (`groq auth switch`). */
+  default_profile?: string
   profiles: Record<string, Profile>
 }
 
@@ -125,6 +127,8 @@ export interface LoadedConfig {
   path: string
   /** Set when the file is readable by others: its API key is then not used. */
   insecure: boolean
+  /** Set when the file could not be read and the run goes on without it (the key came from a flag or env). */
+  ignored?: boolean
 }
 
 /** Reads the config file; a missing file is an empty config, a corrupt one an error naming it. */
@@ -181,7 +185,7 @@ export function readProfile(
   env: NodeJS.ProcessEnv,
 ): {config: LoadedConfig; profile: string; profileData: Profile} {
   const config = loadConfig(env)
-  const profile = profileName(flag, env)
+  const profile = profileName(flag, env, config.file)
   const data = config.file.profiles[profile]
   return {config, profile, profileData: data && typeof data === 'object' ? data : {}}
 }
@@ -201,8 +205,13 @@ export function parseBaseURL(raw: string, what: string): string {
   return trimmed.replace(/\/+$/, '')
 }
 
-export function profileName(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return flag || env.GROQ_PROFILE || DEFAULT_PROFILE
+export function profileName(flag: string | undefined, env: NodeJS.ProcessEnv, file?: ConfigFile): string {
+  return flag || env.GROQ_PROFILE || file?.default_profile || DEFAULT_PROFILE
+}
+
+/** Where the active profile's name came from. */
+export function profileSource(flag: string | undefined, env: NodeJS.ProcessEnv): 'env' | 'file' | 'flag' {
+  return flag ? 'flag' : env.GROQ_PROFILE ? 'env' : 'file'
 }
 
 /** Refuses a key `groq config` does not know, listing the ones it does. */
@@ -318,9 +327,9 @@ export function resolveSettings(flags: FlagInputs, env: NodeJS.ProcessEnv): Sett
   } catch (error) {
     if (!keyFlag && !keyEnv) throw error
     warnings.push(`Warning: ignoring the config file: ${(error as Error).message}`)
-    config = {file: {profiles: {}}, insecure: false, path: configPath(env)}
+    config = {file: {profiles: {}}, ignored: true, insecure: false, path: configPath(env)}
   }
-  const profile = profileName(flags.profile, env)
+  const profile = profileName(flags.profile, env, config.file)
   const saved = config.file.profiles[profile]
   if (saved !== undefined && (typeof saved !== 'object' || saved === null || Array.isArray(saved))) {
     throw new UsageError(`Config file ${config.path}: profile "${profile}" is not an object; fix or remove it`)
