@@ -100,7 +100,7 @@ describe('groq chat: output', () => {
     const piped = await run(Chat, ['--json', '--no-stream', PROMPT], {env: env()})
     expect(piped.stdout).toBe(JSON.stringify(COMPLETION) + '\n')
     intercept(200, fixture('basic.sse'))
-    const tty = await run(Chat, ['-o', 'json', PROMPT], {env: env(), stdoutTTY: true})
+    const tty = await run(Chat, ['-o', 'json', '--no-color', PROMPT], {env: env(), stdoutTTY: true})
     expect(tty.stdout).toBe(fixture('basic.json'))
   })
 
@@ -296,11 +296,11 @@ describe('groq chat: bad input is refused before any request (exit 2, naming the
     [['--top-logprobs', '3'], '--top-logprobs: needs --logprobs (the API requires logprobs=true with it)'],
     [
       ['--service-tier', 'fast'],
-      'Expected --service-tier=fast to be one of: auto, on_demand, flex, performance See more help with --help',
+      '--service-tier: "fast" is not one of auto, on_demand, flex, performance. See "groq chat --help".',
     ],
     [
       ['--reasoning-effort', 'max'],
-      'Expected --reasoning-effort=max to be one of: none, default, low, medium, high See more help with --help',
+      '--reasoning-effort: "max" is not one of none, default, low, medium, high. See "groq chat --help".',
     ],
     [
       ['--include-reasoning', '--reasoning-format', 'parsed'],

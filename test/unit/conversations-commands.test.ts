@@ -350,7 +350,7 @@ describe('conversations export', () => {
     const result = await run(ConversationsExport, ['trip', '--format', 'html'], {env})
     expect(result.exitCode).toBe(2)
     expect(result.stdout).toBe('')
-    expect(result.stderr).toMatch(/^Error: Expected --format=html to be one of: json, markdown/)
+    expect(result.stderr).toMatch(/^Error: --format: "html" is not one of json, markdown/)
   })
 })
 

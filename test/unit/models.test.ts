@@ -50,7 +50,7 @@ describe('models list', () => {
 
   it('-o json is the same as --json, pretty on a TTY', async () => {
     nock(API).get('/openai/v1/models').reply(200, MODELS)
-    const result = await run(ModelsList, ['-o', 'json'], {env: env(), stdoutTTY: true})
+    const result = await run(ModelsList, ['-o', 'json', '--no-color'], {env: env(), stdoutTTY: true})
     expect(result.stdout).toBe(JSON.stringify(MODELS, null, 2) + '\n')
   })
 
