@@ -3,12 +3,13 @@
  * cannot give (404 for an unknown id, 429, 5xx, a dead port).
  */
 import {spawn} from 'node:child_process'
-import {mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {createServer, type IncomingHttpHeaders} from 'node:http'
 import {createServer as createNetServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join, relative} from 'node:path'
 
+import {crc32, decodeCache} from '../../src/lib/boot/code-cache.js'
 import {ROOT} from './prism.js'
 
 export {ROOT}
@@ -24,6 +25,8 @@ export interface CliOptions {
   /** HOME and XDG_* point here (to prepare or inspect config files); default: a fresh temp dir, removed afterwards. */
   home?: string
   cwd?: string
+  /** The bin/run.js to run; default this checkout's (a test may run a copy of the built CLI). */
+  bin?: string
 }
 
 export interface CliResult {
@@ -74,7 +77,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const timeoutMs = options.timeoutMs ?? 30_000
   try {
     return await new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
+      const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
         cwd: options.cwd ?? home,
         env,
         stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -287,4 +290,12 @@ export function assertFreshBuild(root: string = ROOT): void {
     const names = newer.map((path) => relative(root, path))
     throw new Error(`The build is older than ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}. ${hint}`)
   }
+}
+
+/**
+ * Whether the build's code cache of the bundle at `bundle` (`<bundle>.v8cache`) was made by this Node and is whole
+ * (src/lib/boot/code-cache.ts): then runs use it; else each run keeps its own.
+ */
+export function builtByThisNode(bundle: string): boolean {
+  return decodeCache(readFileSync(`${bundle}.v8cache`), crc32(readFileSync(bundle))).body !== undefined
 }
