@@ -110,12 +110,6 @@ async function runOclif(pjson, boot, answer) {
   const {Config} = oclif ? oclif.modules['./config']() : await import('@oclif/core')
   const {execute} = oclif ? oclif.modules['./execute']() : await import('@oclif/core')
 
-  // @oclif/plugin-not-found asks "Did you mean …?" when stdin is a TTY. When nobody can answer (no TTY, CI, --no-input)
-  // it prints two lines and exits 127; without it an unknown command is a usage error like any other: one line, exit 2.
-  // It is left out of the plugin list before oclif loads the plugins (loading it costs ~5 ms for nothing).
-  const ci = process.env.CI !== undefined && !/^(|0|false)$/i.test(process.env.CI)
-  const prompts = process.stdin.isTTY && !ci && !process.argv.includes('--no-input')
-  if (!prompts) pjson.oclif.plugins = pjson.oclif.plugins?.filter((name) => name !== '@oclif/plugin-not-found')
   // The package.json just read, and its directory: oclif would search for both again.
   const config = await Config.load({pjson, root})
   // A help page the build listed but has no page for this terminal: keep what oclif prints, if that is all it does.
@@ -147,7 +141,13 @@ async function main() {
   process.stdout.on('error', (error) => {
     if (error?.code !== 'EPIPE') throw error
   })
-  process.stdout.write(answer.page)
+  // On a terminal, a help page taller than it goes through the pager (src/lib/ux/pager.ts), as command output does.
+  const page = process.stdout.isTTY ? String(answer.page) : undefined
+  if (page !== undefined && page.split('\n').length > (process.stdout.rows ?? 24)) {
+    const {pagerCommand, writePaged} = await import('../dist/lib/ux/pager.js')
+    const io = {env: process.env, stderr: process.stderr, stdin: process.stdin, stdout: process.stdout}
+    await writePaged(io, page, pagerCommand(io, argv.includes('--no-pager')))
+  } else process.stdout.write(answer.page)
 }
 
 main()

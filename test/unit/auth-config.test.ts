@@ -105,13 +105,29 @@ describe('the key from the profile', () => {
     )
   })
 
-  it('a corrupt config file is an error naming it', async () => {
+  it('a corrupt config file is an error naming it when the key would come from it', async () => {
     const home = tempHome()
     mkdirSync(join(home.configHome, 'groq'), {recursive: true})
     writeFileSync(configFile(home.configHome), '{"profiles": ')
-    const result = await run(ModelsList, [], {env: {...home.env, GROQ_API_KEY: KEY}})
-    expect(result.exitCode).toBe(2)
-    expect(result.stderr).toMatch(new RegExp(`^Error: Config file ${configFile(home.configHome)} is not valid JSON`))
+    const result = await run(ModelsList, [], {env: home.env})
+    expect(result).toEqual({
+      exitCode: 2,
+      stderr: `Error: Config file ${configFile(home.configHome)} is not valid JSON (Unexpected end of JSON input); fix or remove it\n`,
+      stdout: '',
+    })
+  })
+
+  it('a corrupt config file does not block a run whose key comes from the environment: a warning', async () => {
+    const home = tempHome()
+    mkdirSync(join(home.configHome, 'groq'), {recursive: true})
+    writeFileSync(configFile(home.configHome), '{"profiles": ')
+    nock(API).get('/openai/v1/models').reply(200, MODELS)
+    const result = await run(ModelsList, ['-o', 'plain'], {env: {...home.env, GROQ_API_KEY: KEY}})
+    expect(result.exitCode).toBe(0)
+    expect(result.stderr).toBe(
+      `Warning: ignoring the config file: Config file ${configFile(home.configHome)} is not valid JSON (Unexpected end of JSON input); fix or remove it\n`,
+    )
+    expect(result.stdout.split('\n')[0]).toMatch(/^gemma2-9b-it\t/)
   })
 })
 
@@ -139,6 +155,7 @@ describe('auth status', () => {
       key: 'gsk_…cdef',
       key_source: '--api-key',
       profile: 'default',
+      profiles: [],
       valid: false,
     })
     expect(result.stdout + result.stderr).not.toContain(KEY)
@@ -171,8 +188,11 @@ describe('config', () => {
     expect(statSync(configFile(home.configHome)).mode & 0o777).toBe(0o600)
     expect(await run(ConfigGet, ['timeout'], {env: home.env})).toEqual({exitCode: 0, stderr: '', stdout: '2m\n'})
     expect((await run(ConfigUnset, ['timeout'], {env: home.env})).exitCode).toBe(0)
-    const missing = await run(ConfigGet, ['timeout'], {env: home.env})
-    expect(missing).toEqual({exitCode: 4, stderr: 'Error: timeout is not set in profile "default"\n', stdout: ''})
+    // Unset, it is the default again; a setting without a default is "not set" (exit 4).
+    expect((await run(ConfigGet, ['timeout'], {env: home.env})).stdout).toBe('60s\n')
+    expect((await run(ConfigUnset, ['model.chat'], {env: home.env})).exitCode).toBe(0)
+    const missing = await run(ConfigGet, ['model.chat'], {env: home.env})
+    expect(missing).toEqual({exitCode: 4, stderr: 'Error: model.chat is not set in profile "default"\n', stdout: ''})
   })
 
   it('refuses unknown keys and bad values with exit 2', async () => {
