@@ -155,6 +155,27 @@ describe('loadBundle with code caches', () => {
     expect(covers()).toEqual(['commands/a.js', 'commands/b.js'])
   })
 
+  it('never gives one install the run-time cache of another, even one V8 would take (a source of the same length)', () => {
+    const cacheDir = join(tempDir(), 'cache') // one user's cache, two installs
+    const a = makeBundle(tempDir())
+    const b = join(tempDir(), 'tiny.cjs')
+    writeFileSync(b, SOURCE.replace('n * 2', 'n * 3'))
+    const run = (file: string) => {
+      const writes: (() => void)[] = []
+      const loaded = loadBundle<{value: number}>(file, {atExit: (write) => writes.push(write), cacheDir})!
+      for (const write of writes) write()
+      return {cache: loaded.cache, value: loaded.exports.value}
+    }
+    expect(run(a.file)).toEqual({cache: 'none', value: 42})
+    expect(run(a.file)).toEqual({cache: 'runtime', value: 42})
+    expect(runtimeCachePath(b, cacheDir)).not.toBe(runtimeCachePath(a.file, cacheDir))
+    expect(run(b)).toEqual({cache: 'none', value: 63})
+    // A's cache where B's would be (a clash, or a copied cache folder): made for other code, passed over.
+    writeFileSync(runtimeCachePath(b, cacheDir), readFileSync(runtimeCachePath(a.file, cacheDir)))
+    expect(run(b)).toEqual({cache: 'none', value: 63})
+    expect(run(b)).toEqual({cache: 'runtime', value: 63})
+  })
+
   it('without codeCache reads no cache at all (the build, recording its own)', () => {
     const dir = tempDir()
     const {body, file, sourceCrc} = makeBundle(dir)

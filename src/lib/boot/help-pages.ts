@@ -132,22 +132,23 @@ export function lookupHelp(request: HelpRequest): HelpAnswer | undefined {
     if (page?.length === built[1]) return {page}
   }
 
-  // The run-time store: pages oclif printed here, for this build, version line and terminal.
+  // The run-time store: pages oclif printed here, for this install and build, version line and terminal. Two
+  // installs (another checkout, a global and a local one) may share a build's pages but not its other pages: each
+  // keeps its own, and a page names the install it is for.
   const stored = join(
-    groqCacheDir(request.env),
-    'help',
-    index.id,
+    storeDir(request.env, request.root, index.id),
     encodeURIComponent(request.userAgent),
     key,
     encodeURIComponent(`@${formKey(request.argv)}`),
   )
-  const page = readStoredPage(stored)
+  const page = readStoredPage(stored, request.root)
   if (page) return {page}
   return {
     save: (text: string) => {
       try {
         const body = Buffer.from(text, 'utf8')
-        writeAtomically(stored, Buffer.concat([Buffer.from(`groq-help ${body.length}\n`), body]))
+        const header = `groq-help ${body.length} ${encodeURIComponent(request.root)}\n`
+        writeAtomically(stored, Buffer.concat([Buffer.from(header), body]))
       } catch {
         // a page not kept is only a slower next time
       }
@@ -155,14 +156,28 @@ export function lookupHelp(request: HelpRequest): HelpAnswer | undefined {
   }
 }
 
-/** A page of the run-time store: `groq-help <byte length>\n` then the page; undefined when missing or cut short. */
-function readStoredPage(path: string): Buffer | undefined {
+/**
+ * The folder of the run-time store for one install (its root) and build (the pages' id):
+ * `$XDG_CACHE_HOME/groq/help/<build id>-<hash of the root>`.
+ */
+export function storeDir(env: NodeJS.ProcessEnv, root: string, buildId: string): string {
+  // FNV-1a: short and cheap (no node:crypto on the help path); a page also names its root, so a clash is harmless.
+  let hash = 0x811c9dc5
+  for (let index = 0; index < root.length; index++) hash = Math.imul(hash ^ root.charCodeAt(index), 0x01000193)
+  return join(groqCacheDir(env), 'help', `${buildId}-${(hash >>> 0).toString(16).padStart(8, '0')}`)
+}
+
+/**
+ * A page of the run-time store: `groq-help <byte length> <root, URI-encoded>\n` then the page; undefined when
+ * missing, cut short, or kept by another install.
+ */
+function readStoredPage(path: string, root: string): Buffer | undefined {
   const data = readIfPresent(path)
   const newline = data?.indexOf(10) ?? -1
   if (!data || newline < 0) return undefined
-  const match = /^groq-help (\d+)$/.exec(data.toString('latin1', 0, newline))
+  const match = /^groq-help (\d+) (\S+)$/.exec(data.toString('latin1', 0, newline))
   const page = data.subarray(newline + 1)
-  return match && Number(match[1]) === page.length ? page : undefined
+  return match && Number(match[1]) === page.length && match[2] === encodeURIComponent(root) ? page : undefined
 }
 
 /**
