@@ -270,6 +270,8 @@ export interface Settings {
 export const DEFAULT_TIMEOUT_MS = 60_000
 /** Groq's limit for an uploaded batch file (the spec's uploadFile and createBatch say 100 MB). */
 export const DEFAULT_MAX_FILE_SIZE = 100_000_000
+/** Groq's limit for an audio file sent directly to transcriptions and translations: 25 MB (config audio.max_size). */
+export const DEFAULT_AUDIO_MAX_SIZE = 25_000_000
 /**
  * Requests per batch file. Groq's batch guide (console.groq.com/docs/batch) documents the line format and the
  * 100 MB file limit but, in the pages we could read, no request count; 50,000 is the limit of the OpenAI Batch API
