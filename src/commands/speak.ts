@@ -48,6 +48,7 @@ export default class Speak extends BaseCommand<typeof Speak> {
   }
 
   async run() {
+    this.refuseJq('speak writes audio, not JSON')
     const {profileData} = this.settings
     const setting = (key: string) => (typeof profileData[key] === 'string' ? (profileData[key] as string) : undefined)
     const input = await readSpeechInput({file: this.flags['input-file'], io: this.io, text: this.args.text})

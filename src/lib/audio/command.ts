@@ -19,6 +19,7 @@ const DEFAULT_MODELS: Record<TranscriptKind, {default: string; setting: string}>
  */
 export abstract class TranscriptCommand<T extends typeof Command> extends BaseCommand<T> {
   protected async runTranscripts(kind: TranscriptKind, flags: TranscriptsFlags, inputs: string[]) {
+    if (flags['out-dir'] !== undefined) this.refuseJq('with --out-dir the results are written to files')
     const {profileData, timeoutMs} = this.settings
     const configured = profileData[DEFAULT_MODELS[kind].setting]
     const baseURL = this.settings.baseURL?.value ?? 'https://api.groq.com'
