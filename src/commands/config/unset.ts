@@ -1,7 +1,7 @@
 import {Args} from '../../lib/core/oclif.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {assertKnownSetting, saveConfig} from '../../lib/core/config.js'
+import {assertKnownSetting, profileName, updateConfig} from '../../lib/core/config.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {object} from '../../lib/output/types.js'
 
@@ -25,15 +25,18 @@ export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
     const {key} = this.args
     if (key === 'api_key') throw new UsageError('api_key is removed with groq auth logout')
     assertKnownSetting(key)
-    const {config, profile} = this.settings
-    const saved = config.file.profiles[profile]
-    const removed = Boolean(saved && key in saved)
-    if (saved && removed) {
+    // Under the config lock, on the file as it is now (core/config.ts updateConfig), as config set.
+    let profile = ''
+    let removed = false
+    await updateConfig(this.io.env, (file) => {
+      profile = profileName(this.flags.profile, this.io.env, file)
+      const saved = file.profiles[profile]
+      removed = Boolean(saved && typeof saved === 'object' && key in saved)
+      if (!removed) return false
       delete saved[key]
-      await saveConfig(config)
-    }
+    })
     // Nothing on stdout unless asked, as config set.
-    if (this.outputFormat !== 'json') return
+    if (!this.printsJson()) return
     return object<UnsetResult>({key, profile, removed}, [])
   }
 }
