@@ -136,7 +136,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected get settings(): Settings {
     if (!this.cachedSettings) {
       const flags = this.flags as BaseFlags<typeof BaseCommand>
-      const resolved = resolveSettings(flags, this.io.env)
+      // A command that declares its own --timeout (batches wait: the whole wait) replaces the global flag; its
+      // value is not a request timeout, so requests keep the configured one.
+      const ownTimeout = this.ctor.flags?.timeout !== undefined
+      const resolved = resolveSettings(ownTimeout ? {...flags, timeout: undefined} : flags, this.io.env)
       const {config, profile} = resolved
       // A profile named with --profile or GROQ_PROFILE must exist for a command that reads it (exit 4), so a
       // typo never silently runs with no settings; "default" and a file without profiles are fine (and so is a
