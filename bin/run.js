@@ -77,6 +77,8 @@ function loadBoot() {
 /** What the process writes to stdout (still written), and whether it wrote to stderr. */
 function capture() {
   const printed = {stderr: false, stdout: []}
+  // A page src/help.ts sent through the pager, which wrote it to the terminal itself.
+  globalThis[Symbol.for('groq.help.page')] = (page) => printed.stdout.push(page)
   const {stderr, stdout} = process
   const stdoutWrite = stdout.write
   const stderrWrite = stderr.write
