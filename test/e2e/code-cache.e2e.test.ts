@@ -28,8 +28,10 @@ const groq = (args: string[], options: Parameters<typeof runCli>[1] = {}) =>
 
 let server: TestServer
 beforeAll(async () => {
+  // Times kept, as an installed package's are: a dist/app.cjs older than dist/ looks like a tsc-only rebuild and is
+  // passed over (src/lib/boot/app.ts), which a copy in whatever order the files come would sometimes do.
   for (const part of ['bin', 'dist', 'package.json', 'oclif.manifest.json']) {
-    cpSync(join(ROOT, part), join(copy, part), {recursive: true})
+    cpSync(join(ROOT, part), join(copy, part), {preserveTimestamps: true, recursive: true})
   }
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'))
   for (const bundle of BUNDLES) damageBody(join(copy, `${bundle}.v8cache`))
