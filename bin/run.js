@@ -62,7 +62,13 @@ if (version === undefined) {
   // Node 22+ caches compiled code itself (Node 20 has no such switch; bin/oclif.js brings a cache of its own).
   const {enableCompileCache} = await import('node:module')
   enableCompileCache?.()
-  const {loadOclif, registerOclif} = await import('./oclif.js')
+  const {loadOclif, registerOclif} = await import('./oclif.js').catch((error) => {
+    // An unbuilt checkout (npm ci, no build yet): one line instead of ERR_MODULE_NOT_FOUND's stack. Checked only
+    // after the import failed, so a built CLI pays nothing for it.
+    if (existsSync(new URL('dist', root))) throw error
+    process.stderr.write('groq: dist/ is missing; run npm run build\n')
+    process.exit(1)
+  })
   const oclif = loadOclif()
   if (oclif) registerOclif(oclif, root)
   // Without dist/oclif (built by tsc alone) this is stock oclif, from node_modules.

@@ -17,6 +17,8 @@ import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {nodeTarget} from './node-target.mjs'
+
 const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(join(root, 'package.json'))
 const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
@@ -48,7 +50,7 @@ const result = await build({
   outfile,
   platform: 'node',
   stdin: {contents: entry, loader: 'js', resolveDir: root, sourcefile: 'groq-sdk-entry.cjs'},
-  target: `node${pjson.engines.node.replace(/^>=\s*/, '')}`,
+  target: nodeTarget(pjson),
 })
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
 const inputs = Object.keys(result.metafile.inputs).length

@@ -13,6 +13,8 @@ import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {nodeTarget} from './node-target.mjs'
+
 const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(join(root, 'package.json'))
 const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
@@ -82,7 +84,7 @@ const result = await build({
   platform: 'node',
   plugins: [dynamicImports],
   stdin: {contents: entry, loader: 'js', resolveDir: root, sourcefile: 'oclif-entry.cjs'},
-  target: `node${pjson.engines.node.replace(/^>=\s*/, '')}`,
+  target: nodeTarget(pjson),
 })
 if (sortsReplaced !== 1) throw new Error('@oclif/core/lib/config/plugin.js: the command sort was not replaced')
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
