@@ -26,8 +26,8 @@ export function missingSpecMessage(env: NodeJS.ProcessEnv = process.env): string
     ? `GROQ_OPENAPI_SPEC=${env.GROQ_OPENAPI_SPEC} is not a file`
     : `Groq's OpenAPI spec is not at ${specLocation(env)}`
   return (
-    `${where}. Set GROQ_OPENAPI_SPEC to its path (the team's copy is shared/groq-openapi.yaml, beside the ` +
-    'checkout; README.md "Tests" says where else to get it)'
+    `${where}. Set GROQ_OPENAPI_SPEC to its path (the team's copy is shared/groq-openapi.yaml beside the main ` +
+    'checkout; where else to get it: README.md, "Groq\'s OpenAPI spec")'
   )
 }
 
