@@ -1,8 +1,9 @@
-import {Args, Flags} from '../../lib/core/oclif.js'
+import {Args} from '../../lib/core/oclif.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
 import {text} from '../../lib/output/types.js'
 import {confirmDestructive} from '../../lib/core/prompts.js'
+import {yesFlag} from '../../lib/core/flags.js'
 
 export default class ModelsRm extends BaseCommand<typeof ModelsRm> {
   static summary = 'Delete a model (a fine-tuned model you own)'
@@ -18,7 +19,7 @@ export default class ModelsRm extends BaseCommand<typeof ModelsRm> {
   }
 
   static flags = {
-    yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation'}),
+    yes: yesFlag(),
   }
 
   async run() {

@@ -1,13 +1,14 @@
 import {Command, Flags, type Interfaces} from './oclif.js'
 
 import {type ClientOptions, type GroqClient, createClient} from '../http/client.js'
-import {type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
+import {type ModelEndpoint, type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
 import {describeError} from './errors.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
 import {colorEnabled, getIO, type IO, isStdoutTTY, write} from './io.js'
 import {defaultFormat, render} from '../output/format.js'
 import type {Result} from '../output/types.js'
 import {canPrompt} from './prompts.js'
+import {Progress} from '../ux/progress.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -67,11 +68,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: BaseFlags<T>
   protected args!: Args<T>
+  /** Every positional argument as parsed (with `strict = false`, also those past the declared args). */
+  protected parsedArgv: string[] = []
   /** Injectable in tests; every read and write goes through it. */
   protected io: IO = getIO()
   protected readonly signal: AbortSignal = interruptSignal
 
   private cachedSettings?: Settings
+  private cachedUx?: Progress
   private cachedClient?: Promise<GroqClient>
 
   /** Return a Result to have it rendered, or nothing when the command printed all it had to. */
@@ -84,7 +88,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.io.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
     })
-    const {args, flags} = await this.parse({
+    const {args, argv, flags} = await this.parse({
       args: this.ctor.args,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       flags: this.ctor.flags,
@@ -92,6 +96,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as Args<T>
+    this.parsedArgv = argv as string[]
   }
 
   /** Settings from flags, environment and config file, read on first use. */
@@ -119,9 +124,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
+  /** The profile's default model for an endpoint (`groq config set model.embed …`), if one is set. */
+  protected configuredModel(endpoint: ModelEndpoint): string | undefined {
+    const model = this.settings.profileData[`model.${endpoint}`]
+    return typeof model === 'string' && model ? model : undefined
+  }
+
   protected get outputFormat(): OutputFormat {
     if (this.flags.json) return 'json'
     return defaultFormat((this.flags.output as OutputFormat | undefined) ?? this.settings.output, isStdoutTTY(this.io))
+  }
+
+  /**
+   * Progress on stderr (bars, spinner, status lines): drawn only when stderr is a TTY, status lines only in a
+   * pipe, nothing with --quiet or with --json/ndjson into a pipe (src/lib/ux/progress.ts).
+   */
+  protected get ux(): Progress {
+    this.cachedUx ??= new Progress(this.io, {
+      json: this.flags.json || this.flags.output === 'json' || this.flags.output === 'ndjson',
+      quiet: this.flags.quiet,
+    })
+    return this.cachedUx
   }
 
   protected get color(): boolean {

@@ -5,6 +5,7 @@ import {writeFileAtomic} from './atomic-write.js'
 import {parseDuration} from './duration.js'
 import {CliError, UsageError} from './errors.js'
 import {configDir} from './paths.js'
+import {parseSize} from './size.js'
 
 export const OUTPUT_FORMATS = ['json', 'table', 'plain', 'ndjson'] as const
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
@@ -13,6 +14,7 @@ export const DEFAULT_PROFILE = 'default'
 
 /** The endpoints that take a default model from config (`model.<endpoint>`). */
 export const MODEL_ENDPOINTS = ['chat', 'transcribe', 'translate', 'speak', 'embed', 'rerank', 'responses'] as const
+export type ModelEndpoint = (typeof MODEL_ENDPOINTS)[number]
 
 type SettingValue = boolean | number | string
 
@@ -43,8 +45,19 @@ export const SETTINGS: Record<string, SettingSpec> = {
       return raw.replace(/\/+$/, '')
     },
   },
+  'batches.max_requests': {
+    description: 'requests per batch file; batches run splits above it (default 50000)',
+    parse(raw, key) {
+      if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError(`${key}: "${raw}" must be a whole number above 0`)
+      return Number(raw)
+    },
+  },
   'chat.save': {description: 'save chats run from a terminal and interactive sessions (default true)', parse: bool},
   'chat.stats': {description: 'print model, tokens and speed to stderr after each chat answer', parse: bool},
+  'files.max_size': {
+    description: "largest file to upload, e.g. 100MB, 1GiB (default 100MB, Groq's limit for batch files)",
+    parse: (raw, key) => parseSize(raw, key),
+  },
   max_retries: {
     description: 'retries on 429, 5xx and network errors (default 2)',
     parse(raw, key) {
@@ -180,6 +193,20 @@ export interface Settings {
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000
+/** Groq's limit for an uploaded batch file (the spec's uploadFile and createBatch say 100 MB). */
+export const DEFAULT_MAX_FILE_SIZE = 100_000_000
+/**
+ * Requests per batch file. Groq's batch guide (console.groq.com/docs/batch) documents the line format and the
+ * 100 MB file limit but, in the pages we could read, no request count; 50,000 is the limit of the OpenAI Batch API
+ * that Groq's mirrors. Configurable (`groq config set batches.max_requests N`) for when Groq states its own.
+ */
+export const DEFAULT_BATCH_MAX_REQUESTS = 50_000
+
+/** A numeric setting of the active profile (files.max_size, batches.max_requests), else its default. */
+export function numberSetting(settings: Pick<Settings, 'profileData'>, key: string, fallback: number): number {
+  const value = settings.profileData[key]
+  return typeof value === 'number' && value > 0 ? value : fallback
+}
 export const DEFAULT_MAX_RETRIES = 2
 
 /** Precedence everywhere: flag, then environment, then the profile in the config file. */

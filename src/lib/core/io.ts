@@ -52,7 +52,7 @@ export async function readStdin(io: IO): Promise<string> {
 }
 
 /** Writes and resolves once the data is handed to the OS (so exit never truncates piped output). */
-export function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+export function write(stream: NodeJS.WritableStream, text: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.write(text, (error) => (error ? reject(error) : resolve()))
   })

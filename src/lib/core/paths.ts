@@ -18,3 +18,9 @@ export function cacheDir(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache')
   return join(base, 'groq')
 }
+
+/** `$XDG_STATE_HOME/groq`, default `~/.local/state/groq` (state worth keeping across runs, e.g. `batches run --resume`). */
+export function stateDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state')
+  return join(base, 'groq')
+}

@@ -81,6 +81,13 @@ export function humanize(value: unknown, how: Humanize | undefined): string {
   }
 }
 
+/** Cuts a table cell to `width` characters (whole code points), the last one an ellipsis. */
+function truncate(value: string, width: number | undefined): string {
+  if (width === undefined) return value
+  const chars = [...value]
+  return chars.length <= width ? value : chars.slice(0, Math.max(width - 1, 0)).join('') + '…'
+}
+
 function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB']
   let value = bytes
@@ -106,7 +113,9 @@ async function renderTable(result: Result, color: boolean): Promise<string> {
     const columns = result.columns as Column<unknown>[]
     rows = [
       columns.map((column) => bold(column.header.toUpperCase())),
-      ...result.items.map((item) => columns.map((column) => humanize(column.value(item), column.humanize))),
+      ...result.items.map((item) =>
+        columns.map((column) => truncate(humanize(column.value(item), column.humanize), column.truncate)),
+      ),
     ]
   } else {
     rows = presentFields(result.fields as Column<unknown>[], result.data).map((field) => [

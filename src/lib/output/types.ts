@@ -4,6 +4,8 @@ export type Humanize = 'bool' | 'bytes' | 'date' | 'number'
 export interface Column<T> {
   header: string
   humanize?: Humanize
+  /** In table mode, cut the cell to this many characters, ending in …; plain and json keep it whole. */
+  truncate?: number
   value(item: T): unknown
 }
 

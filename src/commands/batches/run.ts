@@ -1,0 +1,182 @@
+import {stat} from 'node:fs/promises'
+import {join, resolve} from 'node:path'
+
+import {Args, Flags} from '../../lib/core/oclif.js'
+
+import {assertCompleted, checkCompletionWindow, parseMetadata, waitForBatches} from '../../lib/batches/lifecycle.js'
+import {downloadFile, indexResults, inputIds, writeJoined} from '../../lib/batches/results.js'
+import {buildParts, type Chunk, loadState, openInput, type RunState, saveState} from '../../lib/batches/run.js'
+import {uploadFile} from '../../lib/batches/upload.js'
+import {buildRequest} from '../../lib/chat/request.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {DEFAULT_BATCH_MAX_REQUESTS, DEFAULT_MAX_FILE_SIZE, numberSetting} from '../../lib/core/config.js'
+import {parseDuration} from '../../lib/core/duration.js'
+import {forceFlag, outFlag} from '../../lib/core/flags.js'
+import {BATCH_COLUMNS, type GroqBatch} from '../../lib/output/columns/batches.js'
+import {list} from '../../lib/output/types.js'
+import {fileSize, resolveSink} from '../../lib/transfer/index.js'
+
+export default class BatchesRun extends BaseCommand<typeof BatchesRun> {
+  static summary = 'Run a whole batch job: prompts in, joined results out'
+  static description =
+    'PROMPTS is a text file (one prompt per line), a JSONL of {"messages": [...]} or of ready batch lines, or - for ' +
+    'stdin. Builds the requests (custom_ids stable across runs), validates them, splits them into several batches ' +
+    'above batches.max_requests or files.max_size, uploads, creates the batches and prints their ids at once. With ' +
+    '--wait it waits and writes one result line per prompt, in input order, to -O (or stdout). --resume reuses the ' +
+    'batches a previous run of the same input created (state in $XDG_STATE_HOME/groq/batches/).'
+  static examples = [
+    '<%= config.bin %> batches run prompts.txt -m llama-3.1-8b-instant --wait -O results.jsonl',
+    '<%= config.bin %> batches run prompts.txt -m llama-3.1-8b-instant --wait -O results.jsonl --resume',
+    'cat questions.txt | <%= config.bin %> batches run - --system "Answer in one word"',
+  ]
+
+  static args = {
+    prompts: Args.string({description: 'prompts file, or - for stdin', required: true}),
+  }
+
+  static flags = {
+    'completion-window': Flags.string({default: '24h', description: 'from 24h to 7d'}),
+    force: forceFlag(),
+    interval: Flags.string({default: '10s', description: 'with --wait: first pause between polls'}),
+    'max-tokens': Flags.string({description: 'max_completion_tokens for each request'}),
+    metadata: Flags.string({description: 'key=value to attach to each batch (repeatable)', multiple: true}),
+    model: Flags.string({char: 'm', description: 'model (default: config model.chat, then llama-3.3-70b-versatile)'}),
+    out: outFlag('with --wait: write the joined results here (- for stdout)'),
+    param: Flags.string({
+      description: 'any other body field, key=value (JSON value or text; repeatable)',
+      multiple: true,
+    }),
+    'reasoning-effort': Flags.string({description: 'reasoning effort for reasoning models'}),
+    resume: Flags.boolean({description: 'reuse the batches a previous run of this same input created'}),
+    seed: Flags.string({description: 'seed for each request'}),
+    stop: Flags.string({description: 'stop sequence (repeatable, up to 4)', multiple: true}),
+    system: Flags.string({description: 'system message for every prompt'}),
+    temperature: Flags.string({description: 'sampling temperature, 0 to 2'}),
+    'top-p': Flags.string({description: 'nucleus sampling, 0 to 1'}),
+    wait: Flags.boolean({description: 'wait for the batches and write the joined results'}),
+  }
+
+  async run() {
+    const {flags} = this
+    const window = checkCompletionWindow(flags['completion-window'])
+    const metadata = parseMetadata(flags.metadata)
+    const intervalMs = parseDuration(flags.interval, '--interval')
+    const source = this.args.prompts
+    if (source !== '-') await fileSize(source)
+    const defaultModel = this.settings.profileData['model.chat']
+    const template = buildRequest(
+      {
+        'max-tokens': flags['max-tokens'],
+        model: flags.model,
+        param: flags.param,
+        'reasoning-effort': flags['reasoning-effort'],
+        seed: flags.seed,
+        stop: flags.stop,
+        system: flags.system,
+        temperature: flags.temperature,
+        'top-p': flags['top-p'],
+      },
+      {defaultModel: typeof defaultModel === 'string' ? defaultModel : undefined, requireMessage: false},
+    ) as unknown as {messages: unknown[]} & Record<string, unknown>
+    const name = source === '-' ? 'stdin' : source
+    const built = await buildParts(
+      openInput(source, this.io.stdin),
+      name,
+      {body: template},
+      {
+        maxBytes: numberSetting(this.settings, 'files.max_size', DEFAULT_MAX_FILE_SIZE),
+        maxRequests: numberSetting(this.settings, 'batches.max_requests', DEFAULT_BATCH_MAX_REQUESTS),
+      },
+      {completionWindow: window, env: this.io.env},
+    )
+
+    const previous = flags.resume ? await loadState(built.dir) : undefined
+    const state: RunState = previous ?? {chunks: built.chunks, key: built.key}
+    const outPath = flags.out && flags.out !== '-' ? resolve(flags.out) : undefined
+    const alreadyJoined = Boolean(
+      flags.wait && outPath && state.joined?.path === outPath && (await sameSize(outPath, state.joined.bytes)),
+    )
+    // Decide where results go before anything is sent (an existing -O is kept unless --force).
+    const sink =
+      flags.wait && !alreadyJoined ? await resolveSink({force: flags.force, io: this.io, out: flags.out}) : undefined
+
+    const client = await this.client()
+    const batches: GroqBatch[] = []
+    for (const [index, chunk] of state.chunks.entries()) {
+      const range = rangeOf(state.chunks, index)
+      if (chunk.batch_id) {
+        this.warnLine(`Reusing batch ${chunk.batch_id} (requests ${range})`)
+        batches.push({id: chunk.batch_id, status: 'unknown'})
+        continue
+      }
+      if (!chunk.file_id) {
+        const file = await uploadFile(client, join(built.dir, chunk.file), {
+          filename: `groq-batch-${built.key.slice(0, 8)}-${chunk.file}`,
+          purpose: 'batch',
+          signal: this.signal,
+          timeoutMs: this.settings.timeoutMs,
+          ux: this.ux,
+        })
+        chunk.file_id = file.id
+        await saveState(built.dir, state)
+      }
+      const batch = (await client.batches.create(
+        {
+          completion_window: window,
+          endpoint: '/v1/chat/completions',
+          input_file_id: chunk.file_id,
+          ...(metadata ? {metadata} : {}),
+        },
+        {signal: this.signal},
+      )) as unknown as GroqBatch
+      chunk.batch_id = batch.id
+      await saveState(built.dir, state)
+      // At once, so a user whose terminal closes can come back with `batches wait` / `batches results`.
+      this.warnLine(`Created batch ${batch.id} (requests ${range})`)
+      batches.push(batch)
+    }
+    const ids = state.chunks.map((chunk) => chunk.batch_id!)
+
+    if (!flags.wait) return list({data: batches, object: 'list'}, batches, BATCH_COLUMNS)
+
+    const final = await waitForBatches(client, ids, {intervalMs, signal: this.signal, ux: this.ux})
+    if (alreadyJoined) {
+      this.warnLine(`${flags.out} is already complete (${state.joined!.bytes} bytes); not rewritten`)
+    } else {
+      const fetch = {idleTimeoutMs: this.settings.timeoutMs, io: this.io, signal: this.signal, ux: this.ux}
+      const parts: string[] = []
+      for (const batch of final) {
+        for (const [fileId, kind] of [
+          [batch.output_file_id, 'output'],
+          [batch.error_file_id, 'errors'],
+        ] as const) {
+          if (!fileId) continue
+          const path = join(built.dir, `${batch.id}.${kind}.jsonl`)
+          await downloadFile(client, fileId, {force: true, kind: 'file', path}, fetch)
+          parts.push(path)
+        }
+      }
+      const results = await indexResults(parts)
+      const order: string[] = []
+      for (const chunk of state.chunks) order.push(...(await inputIds(join(built.dir, chunk.file))))
+      const missing = await writeJoined(order, results, sink!, fetch)
+      if (missing.length > 0)
+        this.warnLine(`No result for ${missing.length} prompt(s): ${missing.slice(0, 10).join(', ')}`)
+      if (outPath) {
+        state.joined = {bytes: (await stat(outPath)).size, path: outPath}
+        await saveState(built.dir, state)
+      }
+    }
+    assertCompleted(final)
+  }
+}
+
+/** `1-50000` for the first chunk, in request numbers. */
+function rangeOf(chunks: Chunk[], index: number): string {
+  const first = chunks.slice(0, index).reduce((sum, chunk) => sum + chunk.requests, 0) + 1
+  return `${first}-${first + chunks[index].requests - 1}`
+}
+
+async function sameSize(path: string, bytes: number): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.size === bytes
+}

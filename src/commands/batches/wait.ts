@@ -1,0 +1,44 @@
+import {Args, Flags} from '../../lib/core/oclif.js'
+
+import {assertCompleted, waitForBatches} from '../../lib/batches/lifecycle.js'
+import {BaseCommand} from '../../lib/core/base-command.js'
+import {parseDuration} from '../../lib/core/duration.js'
+import {BATCH_COLUMNS, BATCH_FIELDS} from '../../lib/output/columns/batches.js'
+import {list, object} from '../../lib/output/types.js'
+
+export default class BatchesWait extends BaseCommand<typeof BatchesWait> {
+  static summary = 'Wait for batches to finish'
+  static description =
+    'Polls until each batch is completed, failed, expired or cancelled, then prints the final Batch. Exit 0 when ' +
+    'all completed, 1 when one failed, expired or was cancelled (with the reason), 6 on --timeout, 130 on Ctrl-C ' +
+    '(the batch keeps running).'
+  static examples = [
+    '<%= config.bin %> batches wait batch_abc',
+    '<%= config.bin %> batches wait batch_abc batch_def --timeout 2h',
+  ]
+
+  static strict = false
+  static args = {
+    id: Args.string({description: 'batch id (several may be given)', required: true}),
+  }
+
+  static flags = {
+    interval: Flags.string({default: '10s', description: 'first pause between polls (grows while nothing changes)'}),
+    timeout: Flags.string({description: 'give up waiting after this long (exit 6): 30m, 2h; the batch keeps running'}),
+  }
+
+  async run() {
+    const intervalMs = parseDuration(this.flags.interval, '--interval')
+    // --timeout (the global request timeout elsewhere) bounds the whole wait here; no poll outlives it either.
+    const timeoutMs = this.flags.timeout === undefined ? undefined : parseDuration(this.flags.timeout, '--timeout')
+    const client = await this.client()
+    const ids = [...new Set(this.parsedArgv)]
+    const batches = await waitForBatches(client, ids, {intervalMs, signal: this.signal, timeoutMs, ux: this.ux})
+    const result =
+      batches.length === 1
+        ? object(batches[0], BATCH_FIELDS)
+        : list({data: batches, object: 'list'}, batches, BATCH_COLUMNS)
+    await this.print(result)
+    assertCompleted(batches)
+  }
+}

@@ -1,0 +1,101 @@
+import {readFileSync} from 'node:fs'
+
+import {UsageError} from './errors.js'
+
+/**
+ * Parsers for flag values that oclif takes as text: numbers with a range, enums, inline JSON or a JSON file,
+ * `key=value` pairs, lines of text. Each error names the flag and says what was wrong, and is a UsageError
+ * (exit 2), so bad input is refused before any request.
+ */
+
+export type ReadFile = (path: string) => Buffer
+
+const defaultRead: ReadFile = (path) => readFileSync(path)
+
+export interface NumberRange {
+  integer?: boolean
+  max?: number
+  min?: number
+}
+
+function rangeText({max, min}: NumberRange): string {
+  if (min !== undefined && max !== undefined)
+    return min === max ? ` (must be ${min})` : ` (must be from ${min} to ${max})`
+  if (min !== undefined) return ` (must be ${min} or more)`
+  if (max !== undefined) return ` (must be ${max} or less)`
+  return ''
+}
+
+/** A decimal number (no hex, no exponent overflow) within the range; `flag` is e.g. `--temperature`. */
+export function parseNumberValue(flag: string, raw: string, range: NumberRange = {}): number {
+  const text = raw.trim()
+  const value = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : Number.NaN
+  const what = range.integer ? 'a whole number' : 'a number'
+  if (!Number.isFinite(value) || (range.integer && !Number.isSafeInteger(value))) {
+    throw new UsageError(`${flag}: "${raw}" is not ${what}${rangeText(range)}`)
+  }
+  if ((range.min !== undefined && value < range.min) || (range.max !== undefined && value > range.max)) {
+    throw new UsageError(`${flag}: ${raw} is out of range${rangeText(range)}`)
+  }
+  return value
+}
+
+export function oneOf<T extends string>(flag: string, raw: string, values: readonly T[]): T {
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new UsageError(`${flag}: "${raw}" must be one of ${values.join(', ')}`)
+  }
+  return raw as T
+}
+
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** A file's bytes, or a UsageError naming the flag and the file. */
+export function readFileValue(flag: string, path: string, read: ReadFile = defaultRead): Buffer {
+  try {
+    return read(path)
+  } catch (error) {
+    const {code} = error as NodeJS.ErrnoException
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message
+    throw new UsageError(`${flag}: cannot read ${path} (${reason})`)
+  }
+}
+
+/** Inline JSON (the value starts with `{` or `[`), else the path of a JSON file. */
+export function readJsonValue(flag: string, value: string, read: ReadFile = defaultRead): unknown {
+  const inline = /^\s*[[{]/.test(value)
+  const text = inline ? value : readFileValue(flag, value, read).toString('utf8')
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    // The parser's message only: it never quotes the file's contents.
+    const reason = (error as Error).message.replace(/,? ".*$/s, '')
+    throw new UsageError(`${flag}: ${inline ? 'is' : `${value} is`} not valid JSON (${reason})`)
+  }
+}
+
+export function readJsonObjectValue(
+  flag: string,
+  value: string,
+  read: ReadFile = defaultRead,
+): Record<string, unknown> {
+  const parsed = readJsonValue(flag, value, read)
+  if (!isObject(parsed)) throw new UsageError(`${flag}: expected a JSON object`)
+  return parsed
+}
+
+/** `key=value` (the value may hold `=`); the key must be non-empty. */
+export function parseKeyValue(flag: string, entry: string): [string, string] {
+  const equals = entry.indexOf('=')
+  const key = equals === -1 ? '' : entry.slice(0, equals).trim()
+  if (!key) throw new UsageError(`${flag}: "${entry}" must be key=value`)
+  return [key, entry.slice(equals + 1)]
+}
+
+/** Text as lines: the final line end does not start another line; CRLF counts as one line end. */
+export function splitLines(text: string): string[] {
+  if (text === '') return []
+  const lines = text.split(/\r?\n/)
+  if (lines.at(-1) === '') lines.pop()
+  return lines
+}

@@ -1,0 +1,242 @@
+import {createWriteStream, rmSync} from 'node:fs'
+import {link, open, rename, rm, stat, unlink} from 'node:fs/promises'
+import {basename, dirname, join, resolve} from 'node:path'
+import {Transform, Writable} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
+
+import {CliError, UsageError} from '../core/errors.js'
+import {ExitCode} from '../core/exit-codes.js'
+import {onInterrupt} from '../core/interrupt.js'
+import type {IO} from '../core/io.js'
+import type {Progress} from '../ux/progress.js'
+
+/**
+ * Where a download goes, decided before any request so that a refusal costs nothing:
+ * `-O PATH` a file (kept if it exists, unless --force); `-O -` stdout; no `-O` stdout when it is not a terminal.
+ */
+export type Sink = {kind: 'file'; path: string; force: boolean} | {kind: 'stdout'; sniffBinary: boolean}
+
+export interface SinkOptions {
+  /** The `-O` value. */
+  out?: string
+  force?: boolean
+  io: IO
+  /**
+   * `true`: the content is binary (audio): never to a terminal, refused before the request.
+   * `false` (default): text is expected; on a terminal the first bytes are checked, and binary is refused then.
+   */
+  binary?: boolean
+  /** Shown in the hint when stdout is a terminal and the content cannot go there, e.g. `-O speech.mp3`. */
+  suggestedName?: string
+}
+
+const binaryHint = (name?: string) =>
+  `Refusing to write binary data to the terminal: pass -O ${name ?? 'PATH'} (or redirect stdout, or -O - to force)`
+
+/** Resolves `-O` and the terminal into a Sink, or throws a UsageError (exit 2) before any request. */
+export async function resolveSink(options: SinkOptions): Promise<Sink> {
+  const {io, out} = options
+  if (out === undefined || out === '-') {
+    if (io.stdout.isTTY && options.binary && out !== '-') throw new UsageError(binaryHint(options.suggestedName))
+    return {kind: 'stdout', sniffBinary: Boolean(io.stdout.isTTY) && out !== '-'}
+  }
+  const path = resolve(out)
+  if (!options.force) {
+    const existing = await stat(path).catch(() => undefined)
+    if (existing) throw new UsageError(`${out} already exists; pass --force to overwrite it`)
+  }
+  const parent = await stat(dirname(path)).catch(() => undefined)
+  if (!parent?.isDirectory()) throw new UsageError(`${out}: directory ${dirname(out) || '.'} does not exist`)
+  return {force: Boolean(options.force), kind: 'file', path}
+}
+
+export interface SaveOptions {
+  io: IO
+  signal?: AbortSignal
+  /** Fail (exit 6) when no byte arrives for this long; default 60 s (the run's timeout). */
+  idleTimeoutMs?: number
+  /** Draws a bytes bar with this label on a TTY. */
+  progress?: {label: string; ux: Progress}
+}
+
+export interface Saved {
+  bytes: number
+  /** The file written, absent for stdout. */
+  path?: string
+}
+
+interface ResponseLike {
+  body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream | null
+  headers: {get(name: string): null | string}
+}
+
+/** A byte looks binary when it is NUL or the text is not UTF-8 (what `grep` and `git` check too). */
+export function looksBinary(chunk: Uint8Array): boolean {
+  if (chunk.includes(0)) return true
+  try {
+    new TextDecoder('utf-8', {fatal: true}).decode(chunk.subarray(0, Math.min(chunk.length, 8192)), {stream: true})
+    return false
+  } catch {
+    return true
+  }
+}
+
+class TransferError extends CliError {}
+
+/**
+ * Streams a response body to its sink. A file is written to a temp file beside the target (same directory, so
+ * the rename is atomic), fsynced, then renamed into place; on any failure — the connection drops (exit 6), Ctrl-C
+ * (130), the disk fills (1) — the temp file is removed and the target is untouched. Without --force an existing
+ * target is never replaced, even one that appeared during the download (link(2) refuses to overwrite).
+ */
+export async function saveResponse(response: ResponseLike, sink: Sink, options: SaveOptions): Promise<Saved> {
+  if (!response.body) throw new CliError('The response has no body')
+  const encoded = response.headers.get('content-encoding')
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN)
+  // A decoded (gzip/br) body is longer than its Content-Length: only an identity body can be checked against it.
+  const expected = !encoded || encoded === 'identity' ? declared : Number.NaN
+  const bar = options.progress
+    ? await options.progress.ux.bytes(options.progress.label, expected || undefined)
+    : undefined
+
+  let received = 0
+  let sniffed = sink.kind === 'file' || !sink.sniffBinary
+  const idleMs = options.idleTimeoutMs ?? 60_000
+  const stalled = () =>
+    new TransferError(`No data for ${Math.round(idleMs / 1000)} s: download stalled`, ExitCode.network)
+  const source = response.body as NodeJS.ReadableStream
+  const idleTimer = setTimeout(() => {
+    ;(source as unknown as {destroy?: (error: Error) => void}).destroy?.(stalled())
+    tap.destroy(stalled())
+  }, idleMs)
+  idleTimer.unref()
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (!sniffed) {
+        sniffed = true
+        if (looksBinary(chunk)) {
+          done(new UsageError(binaryHint()))
+          return
+        }
+      }
+      received += chunk.length
+      bar?.update(received)
+      idleTimer.refresh()
+      done(null, chunk)
+    },
+  })
+
+  try {
+    if (sink.kind === 'stdout') {
+      await pipeline(source, tap, forwardTo(options.io.stdout), {signal: options.signal})
+      checkLength(received, expected)
+      return {bytes: received}
+    }
+    return await saveToFile(
+      source,
+      tap,
+      sink,
+      () => {
+        checkLength(received, expected)
+        return received
+      },
+      options.signal,
+    )
+  } catch (error) {
+    throw classify(error, received, sink)
+  } finally {
+    clearTimeout(idleTimer)
+    bar?.stop()
+  }
+}
+
+async function saveToFile(
+  source: NodeJS.ReadableStream,
+  tap: Transform,
+  sink: {force: boolean; path: string},
+  finish: () => number,
+  signal: AbortSignal | undefined,
+): Promise<Saved> {
+  const {randomBytes} = await import('node:crypto')
+  const temp = join(dirname(sink.path), `.${basename(sink.path)}.${randomBytes(6).toString('hex')}.part`)
+  // Ctrl-C exits at once (core/interrupt.ts): the temp file goes with it, synchronously.
+  const forget = onInterrupt(() => rmSync(temp, {force: true}))
+  try {
+    await pipeline(source, tap, createWriteStream(temp, {flags: 'wx', mode: 0o644}), {signal})
+    const bytes = finish()
+    // fsync through a second descriptor: it flushes the file, whichever descriptor wrote it.
+    const handle = await open(temp, 'r')
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await commit(temp, sink)
+    return {bytes, path: sink.path}
+  } finally {
+    forget()
+    await rm(temp, {force: true})
+  }
+}
+
+/** Puts the temp file in place: rename with --force; else link(2), which fails rather than replace a file. */
+async function commit(temp: string, sink: {force: boolean; path: string}): Promise<void> {
+  if (sink.force) {
+    await rename(temp, sink.path)
+    return
+  }
+  try {
+    await link(temp, sink.path)
+    await unlink(temp)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') throw new UsageError(`${sink.path} already exists; pass --force to overwrite it`)
+    // A file system without hard links: check, then rename (a tiny window, where link had none).
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
+      if (await stat(sink.path).catch(() => undefined)) {
+        throw new UsageError(`${sink.path} already exists; pass --force to overwrite it`)
+      }
+      await rename(temp, sink.path)
+      return
+    }
+    throw error
+  }
+}
+
+function checkLength(received: number, expected: number): void {
+  if (Number.isFinite(expected) && received !== expected) {
+    throw new TransferError(
+      `Download incomplete: got ${received} of ${expected} bytes (connection closed early)`,
+      ExitCode.network,
+    )
+  }
+}
+
+/** Errors mid-transfer: the network (6), the disk (1), Ctrl-C (130); the message says which and where. */
+function classify(error: unknown, received: number, sink: Sink): unknown {
+  if (error instanceof CliError) return error
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const name = (error as Error | undefined)?.name
+  if (name === 'AbortError' || code === 'ABORT_ERR') return new CliError('Interrupted', ExitCode.interrupted)
+  const where = sink.kind === 'file' ? sink.path : 'stdout'
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new CliError(`Cannot write ${where}: no space left on device`)
+  if (code === 'EACCES' || code === 'EROFS' || code === 'EISDIR') {
+    return new CliError(`Cannot write ${where}: ${(error as Error).message}`)
+  }
+  if (code === 'EPIPE') return error
+  // The response stream failed: reset, aborted, closed early.
+  return new TransferError(
+    `Download interrupted after ${received} bytes: ${(error as Error)?.message ?? String(error)}${code ? ` (${code})` : ''}`,
+    ExitCode.network,
+  )
+}
+
+/** A Writable that passes chunks to stdout with backpressure and never ends it (more may be written after). */
+function forwardTo(target: NodeJS.WritableStream): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (target.write(chunk)) done()
+      else target.once('drain', () => done())
+    },
+  })
+}
