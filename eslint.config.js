@@ -1,6 +1,8 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+import layers from './eslint/layers.js'
+
 export default tseslint.config(
   {ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'oclif.manifest.json']},
   js.configs.recommended,
@@ -27,6 +29,26 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+    },
+  },
+  // The layout of ARCHITECTURE.md: imports in src/ run commands → domain → core/output/http/ux → boot.
+  {files: ['src/**/*.ts'], plugins: {local: layers}, rules: {'local/layers': 'error'}},
+  // Commands take Args, Flags and Command from src/lib/core/oclif.ts (a require() that keeps start-up cheap).
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/lib/core/oclif.ts', 'src/help.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@oclif/core', '@oclif/core/*'],
+              message: 'take Args, Flags and Command from src/lib/core/oclif.ts (see the comment there)',
+            },
+          ],
+        },
+      ],
     },
   },
 )

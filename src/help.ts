@@ -16,6 +16,7 @@ const ROOT_EXAMPLES = [
   'groq chat "Explain TCP slow start in two sentences"',
   'git diff --staged | groq chat "write a commit message"',
   'groq chat -i',
+  'groq transcribe meeting.m4a -f srt > meeting.srt',
 ]
 
 /**

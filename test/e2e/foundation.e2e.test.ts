@@ -212,15 +212,16 @@ describe.concurrent('errors: exactly one stderr line, nothing on stdout, the doc
     expect(api.requests).toEqual([])
   })
 
-  // @oclif/plugin-not-found would print two lines and exit 127 without a TTY; bin/run.js leaves it out then.
-  for (const argv of [['nope'], ['models', 'lst'], ['modles', 'list', '--json']]) {
+  // Our command_not_found hook (src/hooks/command-not-found.ts): the spaced id and the nearest commands, one line.
+  for (const [argv, line] of [
+    [['nope'], 'Error: unknown command "nope". See "groq --help".'],
+    [['models', 'lst'], 'Error: unknown command "models lst". Did you mean "models list"?'],
+    [['modles', 'list', '--json'], 'Error: unknown command "modles list". Did you mean "models list"?'],
+    [['models', 'list', 'extra'], 'Error: unexpected argument "extra". See "groq models list --help".'],
+  ] as const) {
     it(`unknown command \`groq ${argv.join(' ')}\` -> exit 2`, async ({expect}) => {
-      const result = await runCli(argv)
-      expect(result.stdout).toBe('')
-      expect(lines(result.stderr)).toEqual([
-        expect.stringMatching(new RegExp(`Error: command ${argv.slice(0, 2).join(':')} not found`)),
-      ])
-      expect(result.exitCode).toBe(2)
+      const result = await runCli([...argv])
+      expect(result).toEqual({exitCode: 2, signal: null, stderr: line + '\n', stdout: ''})
     })
   }
 
@@ -233,12 +234,15 @@ describe.concurrent('errors: exactly one stderr line, nothing on stdout, the doc
   for (const [argv, pattern] of [
     [
       ['models', 'list', '--output', 'bogus'],
-      /^Error: Expected --output=bogus to be one of: json, table, plain, ndjson/,
+      /^Error: --output: "bogus" is not one of json, table, plain, ndjson\. See "groq models list --help"\.$/,
     ],
     [['models', 'list', '--timeout', 'soon'], /^Error: --timeout: "soon" is not a duration/],
-    [['models', 'list', '--max-retries', 'many'], /^Error: .*many/],
-    [['models', 'list', '--nope'], /^Error: Nonexistent flag: --nope/],
-    [['models', 'get'], /^Error: Missing 1 required arg:.*model/],
+    [
+      ['models', 'list', '--max-retries', 'many'],
+      /^Error: --max-retries: expected an integer, got "many"\. See "groq models list --help"\.$/,
+    ],
+    [['models', 'list', '--nope'], /^Error: unknown flag --nope\. See "groq models list --help"\.$/],
+    [['models', 'get'], /^Error: missing argument MODEL \(model id\)\. See "groq models get --help"\.$/],
   ] as const) {
     it(`a bad flag or argument \`groq ${argv.join(' ')}\` -> exit 2, before any request`, async ({
       expect,

@@ -221,4 +221,21 @@ withPrism.concurrent('the rest of the API against Prism', () => {
     expect(bad.result).toMatchObject({exitCode: 2, stdout: ''})
     expect(bad.requests).toHaveLength(0)
   })
+
+  it('limits: the one-token probe passes validation; an empty model is refused locally', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const ok = await viaPrism(onTestFinished, ['limits', 'llama-3.1-8b-instant', '--json'])
+    expect(ok.result).toMatchObject({exitCode: 0, stderr: ''})
+    expect(ok.requests[0]).toMatchObject({method: 'POST', path: '/openai/v1/chat/completions', response: {status: 200}})
+    // Prism sends no rate-limit headers: the model is listed with empty limits.
+    expect(JSON.parse(ok.result.stdout)).toEqual({
+      data: [{model: 'llama-3.1-8b-instant', requests: {}, tokens: {}}],
+      object: 'list',
+    })
+    const bad = await viaPrism(onTestFinished, ['limits', ' '])
+    expect(bad.result).toMatchObject({exitCode: 2, stderr: 'Error: MODEL must not be empty\n', stdout: ''})
+    expect(bad.requests).toHaveLength(0)
+  })
 })

@@ -100,8 +100,22 @@ describe('groq chat: output', () => {
     const piped = await run(Chat, ['--json', '--no-stream', PROMPT], {env: env()})
     expect(piped.stdout).toBe(JSON.stringify(COMPLETION) + '\n')
     intercept(200, fixture('basic.sse'))
-    const tty = await run(Chat, ['-o', 'json', PROMPT], {env: env(), stdoutTTY: true})
+    const tty = await run(Chat, ['-o', 'json', '--no-color', PROMPT], {env: env(), stdoutTTY: true})
     expect(tty.stdout).toBe(fixture('basic.json'))
+  })
+
+  it("the profile's output: json prints the completion as --json does; ndjson, table and plain print the answer", async () => {
+    intercept(200, fixture('basic.sse'))
+    const asJSON = await run(Chat, [PROMPT], {env: env({output: 'json'})})
+    expect(asJSON).toEqual({exitCode: 0, stderr: '', stdout: JSON.stringify(COMPLETION) + '\n'})
+    for (const output of ['ndjson', 'table', 'plain']) {
+      intercept(200, fixture('basic.sse'))
+      const answer = await run(Chat, [PROMPT], {env: env({output})})
+      expect(answer, output).toEqual({exitCode: 0, stderr: '', stdout: fixture('basic.txt')})
+    }
+    intercept(200, fixture('basic.sse'))
+    const flagWins = await run(Chat, ['-o', 'plain', PROMPT], {env: env({output: 'json'})})
+    expect(flagWins.stdout).toBe(fixture('basic.txt'))
   })
 
   it('--raw-chunks prints each chunk as one JSON line, as sent (and -o ndjson is the same)', async () => {
@@ -282,11 +296,11 @@ describe('groq chat: bad input is refused before any request (exit 2, naming the
     [['--top-logprobs', '3'], '--top-logprobs: needs --logprobs (the API requires logprobs=true with it)'],
     [
       ['--service-tier', 'fast'],
-      'Expected --service-tier=fast to be one of: auto, on_demand, flex, performance See more help with --help',
+      '--service-tier: "fast" is not one of auto, on_demand, flex, performance. See "groq chat --help".',
     ],
     [
       ['--reasoning-effort', 'max'],
-      'Expected --reasoning-effort=max to be one of: none, default, low, medium, high See more help with --help',
+      '--reasoning-effort: "max" is not one of none, default, low, medium, high. See "groq chat --help".',
     ],
     [
       ['--include-reasoning', '--reasoning-format', 'parsed'],

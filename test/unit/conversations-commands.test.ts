@@ -9,6 +9,7 @@ import ConversationsRm from '../../src/commands/conversations/rm.js'
 import ConversationsShow from '../../src/commands/conversations/show.js'
 import type {Conversation} from '../../src/lib/chat/types.js'
 import {ConversationStore} from '../../src/lib/chat/conversations.js'
+import {expectListModes} from '../helpers/list-modes.js'
 import {run, tempHome} from '../helpers/run.js'
 
 const TRIP: Conversation = {
@@ -90,6 +91,45 @@ describe('conversations list', () => {
     })
     expect(result.exitCode).toBe(0)
     expect(result.stdout).toBe(JSON.stringify([summary(QUICK), summary(TRIP)]) + '\n')
+  })
+
+  it('the four modes: table, TSV, an array of summaries, one summary a line', async () => {
+    const {env} = await home()
+    const summaries = [QUICK, TRIP].map((conversation) => ({
+      created_at: conversation.created_at,
+      id: conversation.id,
+      messages: conversation.messages.length,
+      model: conversation.model,
+      name: conversation.name ?? null,
+      updated_at: conversation.updated_at,
+      usage: conversation.usage,
+    }))
+    await expectListModes(ConversationsList, [], {
+      env,
+      json: summaries,
+      ndjson: summaries,
+      table: [
+        'ID             NAME  MODEL                    MESSAGES  UPDATED',
+        'mjxv2b7c-0a1b        llama-3.1-8b-instant     2         2026-01-03T10:00:01.000Z',
+        'mjwh0a2t-k3q9  trip  llama-3.3-70b-versatile  3         2026-01-02T03:10:00.000Z',
+      ],
+      tsv: [
+        ['mjxv2b7c-0a1b', '', 'llama-3.1-8b-instant', '2', '2026-01-03T10:00:01.000Z'],
+        ['mjwh0a2t-k3q9', 'trip', 'llama-3.3-70b-versatile', '3', '2026-01-02T03:10:00.000Z'],
+      ],
+    })
+  })
+
+  it('no conversations: nothing on stdout in any mode but --json ([]), a note on stderr', async () => {
+    const {env, dataHome} = tempHome()
+    await expectListModes(ConversationsList, [], {
+      env,
+      json: [],
+      ndjson: [],
+      stderr: `No saved conversations in ${join(dataHome, 'groq', 'conversations')}\n`,
+      table: [],
+      tsv: [],
+    })
   })
 
   it('skips a corrupt file with a warning naming it, and still exits 0', async () => {
@@ -310,7 +350,7 @@ describe('conversations export', () => {
     const result = await run(ConversationsExport, ['trip', '--format', 'html'], {env})
     expect(result.exitCode).toBe(2)
     expect(result.stdout).toBe('')
-    expect(result.stderr).toMatch(/^Error: Expected --format=html to be one of: json, markdown/)
+    expect(result.stderr).toMatch(/^Error: --format: "html" is not one of json, markdown/)
   })
 })
 

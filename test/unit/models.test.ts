@@ -5,6 +5,7 @@ import ModelsGet from '../../src/commands/models/get.js'
 import ModelsList from '../../src/commands/models/list.js'
 import ModelsRm from '../../src/commands/models/rm.js'
 import {API, KEY, MODELS} from '../helpers/fixtures.js'
+import {expectListModes} from '../helpers/list-modes.js'
 import {run, tempHome} from '../helpers/run.js'
 
 const env = () => ({...tempHome().env, GROQ_API_KEY: KEY})
@@ -49,7 +50,7 @@ describe('models list', () => {
 
   it('-o json is the same as --json, pretty on a TTY', async () => {
     nock(API).get('/openai/v1/models').reply(200, MODELS)
-    const result = await run(ModelsList, ['-o', 'json'], {env: env(), stdoutTTY: true})
+    const result = await run(ModelsList, ['-o', 'json', '--no-color'], {env: env(), stdoutTTY: true})
     expect(result.stdout).toBe(JSON.stringify(MODELS, null, 2) + '\n')
   })
 
@@ -61,6 +62,25 @@ describe('models list', () => {
       .split('\n')
       .map((line) => JSON.parse(line))
     expect(lines.map((model) => model.id)).toEqual(['gemma2-9b-it', 'llama-3.1-8b-instant'])
+  })
+
+  it('--active in the four modes: table, TSV, the filtered API object, one model a line', async () => {
+    const [instant, gemma] = MODELS.data
+    await expectListModes(ModelsList, ['--active'], {
+      before: () => nock(API).get('/openai/v1/models').reply(200, MODELS),
+      env: env(),
+      json: {...MODELS, data: [instant, gemma]},
+      ndjson: [gemma, instant],
+      table: [
+        'ID                    OWNER   CONTEXT WINDOW  ACTIVE  CREATED',
+        'gemma2-9b-it          Google  8,192           yes     2023-09-03 06:14',
+        'llama-3.1-8b-instant  Meta    131,072         yes     2023-09-03 06:14',
+      ],
+      tsv: [
+        ['gemma2-9b-it', 'Google', '8192', 'true', '1693721698'],
+        ['llama-3.1-8b-instant', 'Meta', '131072', 'true', '1693721698'],
+      ],
+    })
   })
 
   it('without any key exits 3 before any request, naming the three ways to give one', async () => {

@@ -33,16 +33,10 @@ export default class ConversationsRm extends BaseCommand<typeof ConversationsRm>
   static strict = false
 
   async run() {
-    // oclif has no variadic arguments: with strict off, the extra ones are in argv.
-    const {argv} = await this.parse({
-      args: ConversationsRm.args,
-      baseFlags: BaseCommand.baseFlags,
-      flags: ConversationsRm.flags,
-      strict: false,
-    })
     const store = ConversationStore.fromEnv(this.io.env)
     const ids: string[] = []
-    for (const argument of argv as string[]) {
+    // oclif has no variadic arguments: with strict off, the extra ones are in the parsed argv.
+    for (const argument of this.parsedArgv) {
       const id = await store.resolve(argument)
       if (!ids.includes(id)) ids.push(id)
     }

@@ -1,54 +1,28 @@
 import {UsageError} from '../core/errors.js'
+import {
+  chatParam,
+  type Misfit,
+  misfit,
+  numberFromText,
+  numberMisfit,
+  type NumericType,
+  OWN_FIELDS,
+  type ParamType,
+} from './params.js'
 
-/** How a chat parameter's value is read from text, with the limits Groq's OpenAPI spec gives. */
-type ParamSpec =
-  | {kind: 'boolean'}
-  | {kind: 'enum'; values: readonly string[]}
-  | {kind: 'integer'; max?: number; min?: number}
-  | {kind: 'json'}
-  | {kind: 'number'; max: number; min: number}
-  | {kind: 'response_format'}
-  | {kind: 'stop'}
-  | {kind: 'string'}
-
-/** The parameters of POST /openai/v1/chat/completions a user may set from the REPL. */
-export const CHAT_PARAMS: Record<string, ParamSpec> = {
-  disable_tool_validation: {kind: 'boolean'},
-  frequency_penalty: {kind: 'number', max: 2, min: -2},
-  include_reasoning: {kind: 'boolean'},
-  logit_bias: {kind: 'json'},
-  logprobs: {kind: 'boolean'},
-  max_completion_tokens: {kind: 'integer', min: 1},
-  max_tokens: {kind: 'integer', min: 1},
-  metadata: {kind: 'json'},
-  n: {kind: 'integer', max: 1, min: 1},
-  parallel_tool_calls: {kind: 'boolean'},
-  presence_penalty: {kind: 'number', max: 2, min: -2},
-  reasoning_effort: {kind: 'enum', values: ['none', 'default', 'low', 'medium', 'high']},
-  reasoning_format: {kind: 'enum', values: ['hidden', 'raw', 'parsed']},
-  response_format: {kind: 'response_format'},
-  search_settings: {kind: 'json'},
-  seed: {kind: 'integer'},
-  service_tier: {kind: 'enum', values: ['auto', 'on_demand', 'flex', 'performance']},
-  stop: {kind: 'stop'},
-  store: {kind: 'boolean'},
-  temperature: {kind: 'number', max: 2, min: 0},
-  tool_choice: {kind: 'json'},
-  tools: {kind: 'json'},
-  top_logprobs: {kind: 'integer', max: 20, min: 0},
-  top_p: {kind: 'number', max: 1, min: 0},
-  user: {kind: 'string'},
-}
+/**
+ * The REPL's `/set NAME VALUE`: the value typed as text, read by the type the table of chat/params.ts gives the
+ * parameter, and any misfit said in the REPL's voice (`temperature must be a number from 0 to 2, not 3`).
+ */
 
 /** Parameters the REPL owns: set through their own commands, or never by hand. */
-const RESERVED: Record<string, string> = {
+const REPL_OWN: Record<string, string> = {
   messages: 'the REPL sends the history itself',
   model: 'use /model NAME',
   stream: 'the REPL decides streaming',
   stream_options: 'the REPL decides streaming',
 }
 
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i
 const TRUE = new Set(['1', 'on', 'true', 'yes'])
 const FALSE = new Set(['0', 'false', 'no', 'off'])
 
@@ -56,7 +30,7 @@ const FALSE = new Set(['0', 'false', 'no', 'off'])
 export function paramName(raw: string): string {
   const name = raw.trim().replaceAll('-', '_')
   if (!/^[a-z][a-z0-9_]*$/i.test(name)) throw new UsageError(`Not a parameter name: ${raw}`)
-  if (RESERVED[name]) throw new UsageError(`Cannot set ${name}: ${RESERVED[name]}`)
+  if (name in OWN_FIELDS) throw new UsageError(`Cannot set ${name}: ${REPL_OWN[name]}`)
   return name
 }
 
@@ -72,13 +46,13 @@ export function parseParam(rawName: string, raw: string): ParsedParam {
   const name = paramName(rawName)
   const text = raw.trim()
   if (text === '') throw new UsageError(`Missing value: /set ${name} VALUE`)
-  const spec = CHAT_PARAMS[name]
-  if (!spec) return {known: false, name, value: parseLoose(text)}
-  return {known: true, name, value: parseKnown(name, spec, text)}
+  const param = chatParam(name)
+  if (!param) return {known: false, name, value: parseLoose(text)}
+  return {known: true, name, value: readValue(name, param.type, text)}
 }
 
-function parseKnown(name: string, spec: ParamSpec, text: string): unknown {
-  switch (spec.kind) {
+function readValue(name: string, type: ParamType, text: string): unknown {
+  switch (type.kind) {
     case 'boolean': {
       const lower = text.toLowerCase()
       if (TRUE.has(lower)) return true
@@ -86,56 +60,50 @@ function parseKnown(name: string, spec: ParamSpec, text: string): unknown {
       throw new UsageError(`${name} must be true or false, not ${text}`)
     }
     case 'enum': {
-      if (spec.values.includes(text)) return text
-      throw new UsageError(`${name} must be one of ${spec.values.join(', ')}, not ${text}`)
+      if (type.values.includes(text)) return text
+      throw new UsageError(`${name} must be one of ${type.values.join(', ')}, not ${text}`)
     }
-    case 'integer': {
-      const value = NUMBER.test(text) ? Number(text) : Number.NaN
-      if (
-        !Number.isSafeInteger(value) ||
-        (spec.min !== undefined && value < spec.min) ||
-        (spec.max !== undefined && value > spec.max)
-      ) {
-        throw new UsageError(`${name} must be ${rangeText('an integer', spec.min, spec.max)}, not ${text}`)
-      }
-      return value
-    }
-    case 'json': {
-      try {
-        return JSON.parse(text)
-      } catch {
-        throw new UsageError(`${name} must be JSON, e.g. /set ${name} {"key": "value"}`)
-      }
-    }
+    case 'integer':
     case 'number': {
-      const value = NUMBER.test(text) ? Number(text) : Number.NaN
-      if (!Number.isFinite(value) || value < spec.min || value > spec.max) {
-        throw new UsageError(`${name} must be ${rangeText('a number', spec.min, spec.max)}, not ${text}`)
+      const value = numberFromText(text)
+      if (value === undefined || numberMisfit(type, value)) {
+        throw new UsageError(`${name} must be ${rangeText(type)}, not ${text}`)
       }
       return value
     }
     case 'response_format': {
       if (text === 'json_object' || text === 'text') return {type: text}
-      const value = tryJSON(text)
-      if (
-        value &&
-        typeof value === 'object' &&
-        !Array.isArray(value) &&
-        typeof (value as {type?: unknown}).type === 'string'
-      )
-        return value
-      throw new UsageError(`${name} must be json_object, text, or a JSON object with a "type"`)
+      return checked(name, type, tryJSON(text), `${name} must be json_object, text, or a JSON object with a "type"`)
     }
     case 'stop': {
       if (!text.startsWith('[') && !text.startsWith('"')) return text
-      const value = tryJSON(text)
-      if (typeof value === 'string') return value
-      if (Array.isArray(value) && value.length <= 4 && value.every((item) => typeof item === 'string')) return value
-      throw new UsageError(`${name} must be a string or a JSON array of up to 4 strings`)
+      return checked(name, type, tryJSON(text), `${name} must be a string or a JSON array of up to 4 strings`)
     }
     case 'string': {
       return text
     }
+    case 'tool_choice': {
+      if (/^[a-z]+$/.test(text)) return checked(name, type, text)
+      return checked(name, type, parseJSON(name, text))
+    }
+    default: {
+      return checked(name, type, parseJSON(name, text))
+    }
+  }
+}
+
+/** The value when it fits; else a UsageError with `message`, or the misfit as `name: …`. */
+function checked(name: string, type: ParamType, value: unknown, message?: string): unknown {
+  const problem: Misfit | undefined = misfit(type, value)
+  if (!problem) return value
+  throw new UsageError(message ?? `${name}: ${problem.kind === 'detail' ? problem.text : 'does not fit'}`)
+}
+
+function parseJSON(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new UsageError(`${name} must be JSON, e.g. /set ${name} {"key": "value"}`)
   }
 }
 
@@ -153,7 +121,10 @@ function tryJSON(text: string): unknown {
   }
 }
 
-function rangeText(what: string, min?: number, max?: number): string {
+/** `a number from 0 to 2`, `an integer of at least 1`, `1`. */
+function rangeText(type: NumericType): string {
+  const what = type.kind === 'integer' ? 'an integer' : 'a number'
+  const {max, min} = type
   if (min !== undefined && max !== undefined) return min === max ? `${min}` : `${what} from ${min} to ${max}`
   if (min !== undefined) return `${what} of at least ${min}`
   if (max !== undefined) return `${what} of at most ${max}`

@@ -2,12 +2,14 @@ import {Command, Flags, type Interfaces} from './oclif.js'
 
 import {type ClientOptions, type GroqClient, createClient} from '../http/client.js'
 import {type ModelEndpoint, type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
-import {describeError} from './errors.js'
+import {describeError, UsageError} from './errors.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
 import {colorEnabled, getIO, type IO, isStdoutTTY, write} from './io.js'
 import {defaultFormat, render} from '../output/format.js'
+import type {JqFilter} from '../output/jq.js'
 import type {Result} from '../output/types.js'
 import {canPrompt} from './prompts.js'
+import {isParseError, rewriteParseError} from './usage-errors.js'
 import {Progress} from '../ux/progress.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -48,6 +50,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       description: 'allow prompts (--no-input never asks)',
       helpGroup: GLOBAL,
     }),
+    jq: Flags.string({
+      description: 'filter the JSON output with a jq expression (implies --json; strings print raw, as jq -r)',
+      helpGroup: GLOBAL,
+      helpValue: 'EXPR',
+    }),
     json: Flags.boolean({description: 'print the API response as JSON (same as -o json)', helpGroup: GLOBAL}),
     'max-retries': Flags.integer({
       description: 'retries on 429, 5xx and network errors (default 2)',
@@ -60,6 +67,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       description: 'output format (default: table on a TTY, plain when piped)',
       helpGroup: GLOBAL,
       options: [...OUTPUT_FORMATS],
+    }),
+    pager: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'page output taller than the terminal ($GROQ_PAGER, $PAGER, else less -FRX; never in a pipe)',
+      helpGroup: GLOBAL,
     }),
     profile: Flags.string({description: 'config profile (default: $GROQ_PROFILE, then "default")', helpGroup: GLOBAL}),
     quiet: Flags.boolean({char: 'q', description: 'no warnings or progress on stderr', helpGroup: GLOBAL}),
@@ -77,6 +90,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private cachedSettings?: Settings
   private cachedUx?: Progress
   private cachedClient?: Promise<GroqClient>
+  /** --jq, compiled in init() so a bad expression fails (exit 2) before any request. */
+  private jqFilter?: JqFilter
 
   /** Return a Result to have it rendered, or nothing when the command printed all it had to. */
   abstract run(): Promise<Result | void>
@@ -97,6 +112,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as BaseFlags<T>
     this.args = args as Args<T>
     this.parsedArgv = argv as string[]
+    const {jq} = this.flags as BaseFlags<typeof BaseCommand>
+    if (jq !== undefined) {
+      const {compileJq} = await import('../output/jq.js')
+      this.jqFilter = await compileJq(jq)
+    }
   }
 
   /** Settings from flags, environment and config file, read on first use. */
@@ -131,7 +151,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected get outputFormat(): OutputFormat {
-    if (this.flags.json) return 'json'
+    if (this.flags.json || this.flags.jq !== undefined) return 'json'
     return defaultFormat((this.flags.output as OutputFormat | undefined) ?? this.settings.output, isStdoutTTY(this.io))
   }
 
@@ -161,12 +181,28 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected async print(result: Result): Promise<void> {
+    if (this.jqFilter) {
+      const {error, text: filtered} = this.jqFilter.apply(JSON.stringify(result.data ?? null), {
+        color: this.color,
+        indent: isStdoutTTY(this.io),
+      })
+      if (filtered) await this.writeStdout(filtered)
+      if (error) throw error
+      return
+    }
     const textOut = await render(result, {
       color: this.color,
       format: this.outputFormat,
       stdoutIsTTY: isStdoutTTY(this.io),
     })
-    if (textOut) await write(this.io.stdout, textOut)
+    if (textOut) await this.writeStdout(textOut)
+  }
+
+  /** Data for stdout: through the pager when stdout is a terminal and the text is taller than it (ux/pager.ts). */
+  protected async writeStdout(textOut: string): Promise<void> {
+    if (!isStdoutTTY(this.io)) return write(this.io.stdout, textOut)
+    const {pagerCommand, writePaged} = await import('../ux/pager.js')
+    await writePaged(this.io, textOut, pagerCommand(this.io, !this.flags.pager))
   }
 
   // oclif's _run, with rendering of the returned result inside the same error handling.
@@ -188,6 +224,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** One line on stderr (stack and details only with --debug), exit code from the error's kind. */
   async catch(error: Error & {exitCode?: number}): Promise<void> {
+    if (isParseError(error)) {
+      // oclif's parse errors in our one-line style, naming the flag or argument and this command's help.
+      const rewritten = rewriteParseError(error, {
+        bin: this.config.bin,
+        command: (this.id ?? '').replaceAll(':', ' '),
+        flagNames: Object.keys({...(this.ctor as typeof BaseCommand).baseFlags, ...this.ctor.flags}),
+      })
+      if (rewritten) error = new UsageError(rewritten)
+    }
     const {exitCode, message} = describeError(error, {
       baseURL: this.cachedSettings?.baseURL?.value ?? 'https://api.groq.com',
     })

@@ -45,6 +45,10 @@ export const SETTINGS: Record<string, SettingSpec> = {
       return raw.replace(/\/+$/, '')
     },
   },
+  'audio.max_size': {
+    description: "largest audio file transcribe and translate send, e.g. 25MB, 100MB (default 25MB, Groq's limit)",
+    parse: (raw, key) => parseSize(raw, key),
+  },
   'batches.max_requests': {
     description: 'requests per batch file; batches run splits above it (default 50000)',
     parse(raw, key) {
@@ -75,6 +79,7 @@ export const SETTINGS: Record<string, SettingSpec> = {
       return raw
     },
   },
+  'speak.voice': {description: 'default voice for speak (e.g. Fritz-PlayAI)', parse: text},
   timeout: {
     description: 'request timeout, e.g. 30s, 2m (default 60s)',
     parse(raw, key) {
@@ -202,7 +207,7 @@ export const DEFAULT_MAX_FILE_SIZE = 100_000_000
  */
 export const DEFAULT_BATCH_MAX_REQUESTS = 50_000
 
-/** A numeric setting of the active profile (files.max_size, batches.max_requests), else its default. */
+/** A numeric setting of the active profile (files.max_size, audio.max_size, batches.max_requests), else its default. */
 export function numberSetting(settings: Pick<Settings, 'profileData'>, key: string, fallback: number): number {
   const value = settings.profileData[key]
   return typeof value === 'number' && value > 0 ? value : fallback

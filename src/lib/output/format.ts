@@ -1,4 +1,5 @@
 import type {OutputFormat} from '../core/config.js'
+import {formatJsonText} from './json-text.js'
 import type {Column, Humanize, Result} from './types.js'
 
 export interface RenderOptions {
@@ -17,6 +18,9 @@ export function defaultFormat(chosen: OutputFormat | undefined, stdoutIsTTY: boo
 export async function render(result: Result, options: RenderOptions): Promise<string> {
   switch (options.format) {
     case 'json': {
+      // Pretty on a TTY, compact when piped; coloured (keys, strings, numbers) only when colour is on.
+      if (options.color)
+        return formatJsonText(JSON.stringify(result.data ?? null), {color: true, indent: options.stdoutIsTTY}) + '\n'
       return JSON.stringify(result.data, null, options.stdoutIsTTY ? 2 : undefined) + '\n'
     }
     case 'ndjson': {

@@ -1,0 +1,88 @@
+/**
+ * The terminal experience in a real pseudo-terminal (tmux, the built CLI): the pager for output taller than the
+ * screen (used, and not used with --no-pager or an empty PAGER), and the did-you-mean question for a mistyped
+ * command (no exits 2).
+ */
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {assertFreshBuild} from '../helpers/cli.js'
+import {createTerminal, hasTmux} from '../helpers/tmux.js'
+
+/** 60 models: taller than the 30-row terminal tmux gives the CLI. */
+const MODELS = {
+  data: Array.from({length: 60}, (_, index) => ({
+    active: true,
+    context_window: 8192,
+    created: 1_700_000_000,
+    id: `model-${String(index).padStart(2, '0')}`,
+    object: 'model',
+    owned_by: 'Test',
+  })),
+  object: 'list',
+}
+
+describe.skipIf(!hasTmux && !process.env.CI)('the terminal (tmux, the built CLI)', () => {
+  const terminal = createTerminal()
+  let server: Server
+  let env: Record<string, string>
+
+  beforeAll(async () => {
+    assertFreshBuild()
+    server = createServer((_request, response) => {
+      response.writeHead(200, {'content-type': 'application/json'})
+      response.end(JSON.stringify(MODELS))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const {port} = server.address() as AddressInfo
+    env = {GROQ_API_KEY: 'gsk_pty_0123456789', GROQ_BASE_URL: `http://127.0.0.1:${port}`}
+  })
+
+  afterAll(async () => {
+    await terminal.close()
+    server?.closeAllConnections()
+    await new Promise((resolve) => server?.close(resolve))
+  })
+
+  it('pages a list taller than the screen through less; q quits, exit 0', async () => {
+    expect(hasTmux, 'tmux is required on CI').toBe(true)
+    await terminal.start('paged', ['models', 'list'], env)
+    // less shows the first screenful and waits: the last models are not on screen yet.
+    const first = await terminal.until('paged', 'the first page', (text) => text.includes('model-20'), 10_000)
+    expect(first).not.toContain('model-59')
+    expect(first).not.toContain('[exit')
+    await terminal.keys('paged', 'G')
+    await terminal.until('paged', 'the end of the list', (text) => text.includes('model-59'))
+    await terminal.keys('paged', 'q')
+    expect(await terminal.exitStatus('paged')).toBe(0)
+  })
+
+  it.each([
+    ['--no-pager', ['models', 'list', '--no-pager'], {}],
+    ['PAGER=""', ['models', 'list'], {PAGER: ''}],
+  ])('prints straight to the terminal with %s', async (name, args, extraEnv) => {
+    const session = name.replaceAll(/\W/g, '')
+    await terminal.start(session, args, {...env, ...extraEnv})
+    expect(await terminal.exitStatus(session)).toBe(0)
+    const screen = await terminal.screen(session)
+    expect(screen).toContain('model-00')
+    expect(screen).toContain('model-59')
+  })
+
+  it('asks "Did you mean" for a mistyped command; no exits 2 with our line', async () => {
+    await terminal.start('typo', ['models', 'lst'], env)
+    await terminal.until('typo', 'the question', (text) => text.includes('Did you mean "models list"?'), 10_000)
+    await terminal.keys('typo', 'n', 'Enter')
+    expect(await terminal.exitStatus('typo')).toBe(2)
+    expect(await terminal.screen('typo')).toContain('Error: unknown command "models lst". Did you mean "models list"?')
+  })
+
+  it('runs the suggested command when the answer is yes', async () => {
+    await terminal.start('typo-yes', ['modls', 'list', '--no-pager'], env)
+    await terminal.until('typo-yes', 'the question', (text) => text.includes('Did you mean "models list"?'), 10_000)
+    await terminal.keys('typo-yes', 'y', 'Enter')
+    expect(await terminal.exitStatus('typo-yes')).toBe(0)
+    expect(await terminal.screen('typo-yes')).toContain('model-59')
+  })
+})
