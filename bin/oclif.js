@@ -1,5 +1,6 @@
-// @oclif/core as the build bundled it (scripts/bundle-oclif.mjs): one file instead of ~160, compiled with the code
-// cache V8 left at build time when this Node can use it. bench/STARTUP.md has the figures.
+// @oclif/core as the build bundled it (scripts/bundle-oclif.mjs): one file instead of ~160, compiled with a V8 code
+// cache (the build's, or this machine's own for another Node: src/lib/boot/bundle.ts). bench/STARTUP.md and
+// bench/PERF.md have the figures.
 import {realpathSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
@@ -12,11 +13,12 @@ const BUNDLE = fileURLToPath(new URL('../dist/oclif/core.cjs', import.meta.url))
 /**
  * Evaluates dist/oclif/core.cjs (with dist/lib/boot/bundle.js, as the groq-sdk bundle is) and returns its exports:
  * `modules[subpath]()` is what `require('@oclif/core' + subpath)` would return, `names[subpath]` its export names,
- * `script` the compiled script (Node 20). Undefined when the build did not bundle oclif.
+ * `script` the compiled script, `cache` the code cache it was compiled with. Undefined when the build did not bundle
+ * oclif. `cacheDir`: where this process may keep a code cache of its own (see loadBundle).
  */
-export function loadOclif({codeCache = true} = {}) {
-  const bundle = loadBundle(BUNDLE, {codeCache})
-  return bundle && {...bundle.exports, script: bundle.script}
+export function loadOclif({cacheDir, codeCache = true} = {}) {
+  const bundle = loadBundle(BUNDLE, {cacheDir, codeCache})
+  return bundle && {...bundle.exports, cache: bundle.cache, script: bundle.script}
 }
 
 /** Where `require.resolve(id)` from root finds it; a direct dependency is usually right there (the first

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// `groq --version` is answered here, without loading @oclif/core (loading it costs more than starting node).
-// The answer is the string oclif prints (Config#userAgent), built from the same inputs; anything this file is not
-// sure about goes to oclif, which bin/oclif.js loads from the build's bundle. test/e2e/startup.e2e.test.ts compares
-// the answers with stock oclif; bench/STARTUP.md has the figures.
+// `groq --version` and the help pages are answered here, without loading @oclif/core (loading it costs more than
+// starting node). `--version` is the string oclif prints (Config#userAgent), built from the same inputs; help is the
+// page oclif rendered at build time for the same command line and terminal (src/lib/boot/help-pages.ts). Anything
+// this file is not sure about goes to oclif, which bin/oclif.js loads from the build's bundle.
+// test/e2e/startup.e2e.test.ts and help-pages.e2e.test.ts compare the answers with stock oclif; bench/PERF.md has
+// the figures.
 import {existsSync, readFileSync} from 'node:fs'
 import {arch, platform, release} from 'node:os'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const root = new URL('..', import.meta.url)
+const rootPath = fileURLToPath(root).replace(/[\\/]$/, '')
 const readJson = (url) => JSON.parse(readFileSync(url, 'utf8'))
 
 /** Every sign is-wsl (behind wsl-utils) checks before it can answer true; none of them means "not WSL". */
@@ -21,21 +24,24 @@ function maybeWsl() {
   return existsSync('/proc/sys/fs/binfmt_misc/WSLInterop') || existsSync('/run/WSL')
 }
 
-/** oclif's answer to `--version`, or undefined when only oclif itself can give it. */
-async function fastVersion(argv, pjson) {
+/** Whether oclif would do more than answer --version or help from package.json: then only oclif may answer. */
+function oclifDoesMore(pjson) {
   // DEBUG=* makes oclif log while it answers; NODE_ENV=development|test loads devPlugins (which may hook init).
-  if (process.env.DEBUG || ['development', 'test'].includes(process.env.NODE_ENV ?? '')) return undefined
+  if (process.env.DEBUG || ['development', 'test'].includes(process.env.NODE_ENV ?? '')) return true
   const oclif = pjson.oclif ?? {}
-  // main.run: `--version` (or an additionalVersionFlags entry) as the first argument, except in a single-command CLI.
-  if (!new Set(['--version', ...(oclif.additionalVersionFlags ?? [])]).has(argv[0])) return undefined
-  if (oclif.commands?.strategy === 'single') return undefined
-  // `init` hooks run before the version is printed: any plugin with one (or with plugins of its own) means oclif.
-  if (oclif.hooks?.init) return undefined
+  if (oclif.commands?.strategy === 'single') return true
+  // `init` hooks run before the version or help is printed: any plugin with one (or with plugins of its own).
+  if (oclif.hooks?.init) return true
   for (const name of oclif.plugins ?? []) {
-    if (/[*?[\]{}!]/.test(name) || !(name in (pjson.dependencies ?? {}))) return undefined
+    if (/[*?[\]{}!]/.test(name) || !(name in (pjson.dependencies ?? {}))) return true
     const plugin = readJson(new URL(`node_modules/${name}/package.json`, root))
-    if (plugin.oclif?.hooks?.init || plugin.oclif?.plugins) return undefined
+    if (plugin.oclif?.hooks?.init || plugin.oclif?.plugins) return true
   }
+  return false
+}
+
+/** oclif's Config#userAgent, e.g. `groq-cli/0.1.0 linux-x64 node-v20.20.2`. */
+async function userAgent(pjson) {
   // Config#load: the platform is `wsl` when wsl-utils says so (imported from @oclif/core, as oclif does). It
   // can only say so on Linux with one of the signs is-wsl looks for; without them, loading it is wasted time.
   let os = platform()
@@ -49,27 +55,49 @@ async function fastVersion(argv, pjson) {
   return `${pjson.name}/${pjson.version || '0.0.0'} ${os}-${cpu} node-${process.version}`
 }
 
-let pjson
-let version
-try {
-  pjson = readJson(new URL('package.json', root))
-  version = await fastVersion(process.argv.slice(2), pjson)
-} catch {
-  version = undefined // anything unexpected (an unreadable package.json, an unresolvable module): oclif decides
+/** Whether oclif would show help for argv (main.run: no arguments, a help flag, `help`) or maybe a topic's page. */
+function mayBeHelp(argv, pjson) {
+  const helpFlags = ['--help', ...(pjson.oclif?.additionalHelpFlags ?? [])]
+  return argv.length <= 1 || argv[0] === 'help' || argv.some((word) => helpFlags.includes(word))
 }
 
-if (version === undefined) {
-  // Node 22+ caches compiled code itself (Node 20 has no such switch; bin/oclif.js brings a cache of its own).
-  const {enableCompileCache} = await import('node:module')
-  enableCompileCache?.()
-  const {loadOclif, registerOclif} = await import('./oclif.js').catch((error) => {
+const argv = process.argv.slice(2)
+let pjson
+let answer // {text} for --version, or the help page; {save} to keep oclif's help page
+try {
+  pjson = readJson(new URL('package.json', root))
+  const versionFlags = new Set(['--version', ...(pjson.oclif?.additionalVersionFlags ?? [])])
+  // main.run: `--version` (or an additionalVersionFlags entry) as the first argument, before any help flag.
+  if (versionFlags.has(argv[0])) {
+    if (!oclifDoesMore(pjson)) answer = {page: (await userAgent(pjson)) + '\n'}
+  } else if (mayBeHelp(argv, pjson) && !oclifDoesMore(pjson)) {
+    const {lookupHelp} = await import('../dist/lib/boot/help-pages.js')
+    answer = lookupHelp({
+      argv,
+      env: process.env,
+      root: rootPath,
+      stdout: process.stdout,
+      userAgent: await userAgent(pjson),
+    })
+  }
+} catch {
+  answer = undefined // anything unexpected (an unreadable package.json, no dist/): oclif decides
+}
+
+if (answer?.page === undefined) {
+  const {groqCacheDir} = await import('../dist/lib/boot/code-cache.js').catch((error) => {
     // An unbuilt checkout (npm ci, no build yet): one line instead of ERR_MODULE_NOT_FOUND's stack. Checked only
     // after the import failed, so a built CLI pays nothing for it.
     if (existsSync(new URL('dist', root))) throw error
     process.stderr.write('groq: dist/ is missing; run npm run build\n')
     process.exit(1)
   })
-  const oclif = loadOclif()
+  // Node 22+ caches what it compiles of dist/'s ES modules (commands, src/lib) when asked to; the bundles have
+  // their own cache (src/lib/boot/bundle.ts), which holds more. Node 20 has no such switch.
+  const {enableCompileCache} = await import('node:module')
+  enableCompileCache?.(`${groqCacheDir()}/compile-cache`)
+  const {loadOclif, registerOclif} = await import('./oclif.js')
+  const oclif = loadOclif({cacheDir: groqCacheDir()})
   if (oclif) registerOclif(oclif, root)
   // Without dist/oclif (built by tsc alone) this is stock oclif, from node_modules.
   const {Config} = oclif ? oclif.modules['./config']() : await import('@oclif/core')
@@ -84,12 +112,36 @@ if (version === undefined) {
   if (pjson?.oclif) {
     if (!prompts) pjson.oclif.plugins = pjson.oclif.plugins?.filter((name) => name !== '@oclif/plugin-not-found')
     // The package.json just read, and its directory: oclif would search for both again.
-    config = await Config.load({pjson, root: fileURLToPath(root).replace(/[\\/]$/, '')})
+    config = await Config.load({pjson, root: rootPath})
   } else {
     config = await Config.load(import.meta.url)
     if (!prompts) config.plugins.delete('@oclif/plugin-not-found')
   }
+  // A help page the build listed but has no page for this terminal: keep what oclif prints, if that is all it does.
+  const printed = answer?.save ? capture() : undefined
   await execute({loadOptions: config})
+  if (printed && !printed.stderr && !process.exitCode) answer.save(printed.stdout.join(''))
 } else {
-  process.stdout.write(version + '\n')
+  // As oclif (command.js): a reader that stops early (`| head`) is not an error.
+  process.stdout.on('error', (error) => {
+    if (error?.code !== 'EPIPE') throw error
+  })
+  process.stdout.write(answer.page)
+}
+
+/** What the process writes to stdout (still written), and whether it wrote to stderr. */
+function capture() {
+  const printed = {stderr: false, stdout: []}
+  const {stderr, stdout} = process
+  const stdoutWrite = stdout.write
+  const stderrWrite = stderr.write
+  stdout.write = function (chunk, ...rest) {
+    printed.stdout.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
+    return stdoutWrite.call(this, chunk, ...rest)
+  }
+  stderr.write = function (...args) {
+    printed.stderr = true
+    return stderrWrite.apply(this, args)
+  }
+  return printed
 }

@@ -92,6 +92,15 @@ Conversations are saved (under $XDG_DATA_HOME/groq/conversations; see groq conve
       description: 'print each streamed chunk as one JSON line (not with --json)',
       helpGroup: OUTPUT,
     }),
+    render: Flags.boolean({
+      allowNo: true,
+      description: 'render markdown on a terminal (the default there; config: chat.render); never when piped',
+      helpGroup: OUTPUT,
+    }),
+    raw: Flags.boolean({
+      description: 'print the answer as the model wrote it, markdown unrendered (same as --no-render)',
+      helpGroup: OUTPUT,
+    }),
     stats: Flags.boolean({
       allowNo: true,
       description: 'print model, tokens, time to first token and speed to stderr (config: chat.stats)',
@@ -135,6 +144,7 @@ Conversations are saved (under $XDG_DATA_HOME/groq/conversations; see groq conve
       prompt: this.args.prompt,
       settings: () => this.settings,
       signal: this.signal,
+      spinner: (text) => this.ux.spinner(text),
       warn: (line) => this.warnLine(line),
     })
   }

@@ -3,13 +3,14 @@
  * cannot give (404 for an unknown id, 429, 5xx, a dead port).
  */
 import {execFileSync, spawn} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {createServer, type IncomingHttpHeaders} from 'node:http'
 import {createServer as createNetServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {delimiter, dirname, join} from 'node:path'
 
 import {staleReason} from '../../scripts/build-stamp.mjs'
+import {crc32, decodeCache} from '../../src/lib/boot/code-cache.js'
 import {ROOT} from './prism.js'
 
 export {ROOT}
@@ -35,6 +36,8 @@ export interface CliOptions {
   /** HOME and XDG_* point here (to prepare or inspect config files); default: a fresh temp dir, removed afterwards. */
   home?: string
   cwd?: string
+  /** The bin/run.js to run; default this checkout's (a test may run a copy of the built CLI). */
+  bin?: string
 }
 
 export interface CliResult {
@@ -87,7 +90,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const timeoutMs = options.timeoutMs ?? 30_000
   try {
     return await new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(NODE, [BIN, ...args], {
+      const child = spawn(NODE, [options.bin ?? BIN, ...args], {
         cwd: options.cwd ?? home,
         env,
         stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -280,4 +283,12 @@ export function assertFreshBuild(root: string = ROOT): void {
   const reason = staleReason(root)
   if (reason)
     throw new Error(`The e2e tests run the built CLI, but ${reason}. Run \`npm run build\` (\`npm test\` does).`)
+}
+
+/**
+ * Whether the build's code cache of the bundle at `bundle` (`<bundle>.v8cache`) was made by this Node and is whole
+ * (src/lib/boot/code-cache.ts): then runs use it; else each run keeps its own.
+ */
+export function builtByThisNode(bundle: string): boolean {
+  return decodeCache(readFileSync(`${bundle}.v8cache`), crc32(readFileSync(bundle))).body !== undefined
 }

@@ -179,7 +179,7 @@ describe('config', () => {
     const unknown = await run(ConfigSet, ['colour', 'red'], {})
     expect(unknown.exitCode).toBe(2)
     expect(unknown.stderr).toMatch(
-      /^Error: Unknown setting "colour". Known settings: base_url, audio.max_size, batches.max_requests, chat.save, chat.stats, files.max_size, /,
+      /^Error: Unknown setting "colour". Known settings: base_url, audio.max_size, batches.max_requests, chat.render, chat.save, chat.stats, files.max_size, /,
     )
     const bad = await run(ConfigSet, ['output', 'yaml'], {})
     expect(bad).toEqual({

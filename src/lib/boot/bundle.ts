@@ -1,24 +1,56 @@
-import {existsSync, readFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
 import {dirname} from 'node:path'
 import vm from 'node:vm'
 
+import {
+  type CacheProblem,
+  crc32,
+  decodeCache,
+  encodeCache,
+  readIfPresent,
+  removeIfPresent,
+  runtimeCachePath,
+  writeAtomically,
+} from './code-cache.js'
+
 /**
  * Loads a CommonJS bundle the build made (dist/oclif/core.cjs, dist/vendor/groq-sdk.cjs): one file instead of a
- * package's many, compiled with the code cache V8 left at build time when this Node can use it. bench/STARTUP.md
- * and bench/PERF.md have the figures.
+ * package's many, compiled as a vm.Script with a V8 code cache when one fits. bench/STARTUP.md and bench/PERF.md
+ * have the figures.
  */
 export interface LoadedBundle<T> {
   exports: T
-  /** The compiled script (Node 20), for the build to save its code cache; undefined when the bundle was required. */
-  script: vm.Script | undefined
+  /** The compiled script, for the build to save its code cache. */
+  script: vm.Script
+  /** The code cache V8 compiled the bundle with: the build's, this machine's own (`cacheDir`), or none. */
+  cache: 'build' | 'none' | 'runtime'
+}
+
+export interface LoadOptions {
+  /** false: compile without any code cache and keep none (the build, which records its own). Default true. */
+  codeCache?: boolean
+  /**
+   * Where this process may keep a code cache of its own (`$XDG_CACHE_HOME/groq`, see code-cache.ts), for when the
+   * build's cache does not fit (made by another Node version, rejected by V8 under other flags, damaged): used
+   * first, and written at exit when no cache was usable. Without it only the build's cache is used.
+   */
+  cacheDir?: string
+}
+
+const PROBLEMS: Record<CacheProblem, string> = {
+  damaged: 'damaged (length or checksum), ignored',
+  'other-node': 'made by another Node version, ignored',
+  stale: 'made for another build of the bundle, ignored',
 }
 
 /**
- * Evaluates the bundle at `file` and returns its exports, or undefined when the build did not make it. On Node 22+
- * the bundle is simply required (Node's own compile cache, enabled in bin/run.js, covers it); on Node 20 it is
- * compiled as a vm.Script with the code cache saved next to it (`<file>.v8cache`), which V8 rejects, compiling
- * normally, on any other Node/V8.
+ * Evaluates the bundle at `file` and returns its exports, or undefined when the build did not make it.
+ *
+ * The cache: this machine's own (if `cacheDir` is given and it has one), else the build's (`<file>.v8cache`, made
+ * by the Node that built; bench/PERF.md: Node 22+'s own compile cache holds only the code compiled before a module
+ * runs, this one everything a whole run compiled). Each is checked (code-cache.ts) before V8 sees it; a missing,
+ * stale, other-version, damaged or rejected cache is passed over, never fatal, and with `cacheDir` a new one is
+ * written when the process exits. `--debug` tells when a cache was passed over.
  *
  * The bundle sees the CommonJS wrapper's arguments plus `__groqImport`: an import() from this ES module. V8 drops the
  * code cache of a script that imports dynamically (Node 20: ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING once the cache
@@ -26,22 +58,42 @@ export interface LoadedBundle<T> {
  */
 export function loadBundle<T>(
   file: string,
-  {codeCache = true}: {codeCache?: boolean} = {},
+  {cacheDir, codeCache = true}: LoadOptions = {},
 ): LoadedBundle<T> | undefined {
-  if (!existsSync(file)) return undefined
-  if (codeCache && 'enableCompileCache' in Module)
-    return {exports: createRequire(import.meta.url)(file) as T, script: undefined}
-  const source = readFileSync(file, 'utf8')
+  const source = readIfPresent(file)
+  if (!source) return undefined
   let cachedData: Buffer | undefined
-  if (codeCache) {
-    try {
-      cachedData = readFileSync(`${file}.v8cache`)
-    } catch {
-      cachedData = undefined // no cache: compile as usual
+  let cache: LoadedBundle<T>['cache'] = 'none'
+  const sourceCrc = codeCache ? crc32(source) : 0
+  const ownPath = codeCache && cacheDir ? runtimeCachePath(file, cacheDir) : undefined
+  if (ownPath) {
+    const own = readIfPresent(ownPath)
+    const decoded = own && decodeCache(own, sourceCrc)
+    if (decoded?.body) [cachedData, cache] = [decoded.body, 'runtime']
+    else if (decoded) {
+      debugNote(`${ownPath}: ${PROBLEMS[decoded.problem]}`)
+      removeIfPresent(ownPath)
     }
   }
-  const wrapper = `(function (exports, require, module, __filename, __dirname, __groqImport) {${source}\n})`
+  if (codeCache && !cachedData) {
+    const built = readIfPresent(`${file}.v8cache`)
+    const decoded = built && decodeCache(built, sourceCrc)
+    if (decoded?.body) [cachedData, cache] = [decoded.body, 'build']
+    else if (decoded && (decoded.problem !== 'other-node' || !ownPath)) {
+      debugNote(`${file}.v8cache: ${PROBLEMS[decoded.problem]}`)
+    }
+  }
+
+  const wrapper = `(function (exports, require, module, __filename, __dirname, __groqImport) {${source.toString('utf8')}\n})`
   const script = new vm.Script(wrapper, {cachedData, filename: file})
+  if (cachedData && script.cachedDataRejected) {
+    debugNote(
+      `${cache === 'runtime' ? ownPath : `${file}.v8cache`}: rejected by V8 (other flags?), compiled without it`,
+    )
+    cache = 'none'
+  }
+  if (ownPath && cache === 'none') saveAtExit(script, ownPath, sourceCrc)
+
   const module = new Module(file)
   module.filename = file
   module.paths = (Module as unknown as {_nodeModulePaths(from: string): string[]})._nodeModulePaths(dirname(file))
@@ -56,5 +108,34 @@ export function loadBundle<T>(
     (specifier: string) => import(specifier),
   )
   module.loaded = true
-  return {exports: module.exports as T, script}
+  return {cache, exports: module.exports as T, script}
+}
+
+/**
+ * When the process exits, saves what V8 compiled of the script during the whole run (so the next run of the same
+ * command compiles nearly nothing). Once per cache file; a cache that cannot be written is simply not kept.
+ */
+function saveAtExit(script: vm.Script, path: string, sourceCrc: number): void {
+  process.once('exit', () => {
+    try {
+      saveCodeCache(script, path, sourceCrc)
+      debugNote(`${path}: written for the next run`)
+    } catch (error) {
+      debugNote(`${path}: not written (${(error as Error).message})`)
+    }
+  })
+}
+
+/** Writes what V8 compiled of `script` so far to `path`, with the header code-cache.ts checks. */
+export function saveCodeCache(script: vm.Script, path: string, sourceCrc: number): void {
+  writeAtomically(path, encodeCache(script.createCachedData(), sourceCrc))
+}
+
+/** One line on stderr when the command line asks for --debug (the loader runs before flags are parsed). */
+function debugNote(message: string): void {
+  const argv = process.argv.slice(2)
+  const end = argv.indexOf('--')
+  if ((end === -1 ? argv : argv.slice(0, end)).includes('--debug')) {
+    process.stderr.write(`[debug] code cache ${message}\n`)
+  }
 }

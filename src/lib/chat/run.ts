@@ -7,6 +7,7 @@ import {type Result, text} from '../output/types.js'
 import type {ToolCall} from './assemble.js'
 import {appendTurn, ConversationStore, validateName} from './conversations.js'
 import {AnswerWriter, formatStats, formatToolCalls, ReasoningWriter} from './output.js'
+import {RenderedAnswerWriter} from './rendered-answer.js'
 import {buildRequest, type ChatFlags, checkPrompt, joinUserText} from './request.js'
 import {continueConversation, latestConversation, namingStore, paramsOf} from './session.js'
 import {createSendTurn} from './turn.js'
@@ -22,11 +23,14 @@ export interface ChatCommandFlags extends ChatFlags {
   continue?: boolean
   conversation?: string
   interactive?: boolean
+  jq?: string
   json?: boolean
   name?: string
   output?: string
   quiet?: boolean
+  raw?: boolean
   'raw-chunks'?: boolean
+  render?: boolean
   save?: boolean
   stats?: boolean
   stream: boolean
@@ -44,6 +48,8 @@ export interface ChatContext {
   prompt?: string
   settings(): Settings
   signal: AbortSignal
+  /** A spinner on stderr while nothing has arrived (BaseCommand's ux: TTY only, none with --quiet). */
+  spinner?(text: string): {stop(): void}
   /** A warning or note on stderr, unless --quiet. */
   warn(line: string): void
 }
@@ -91,7 +97,7 @@ export async function runChat(context: ChatContext): Promise<void> {
 /** The mode the flags ask for; undefined when they ask for none (the profile may then choose json). */
 function modeFromFlags(flags: ChatCommandFlags): OutputMode | undefined {
   if (flags['raw-chunks'] || flags.output === 'ndjson') return 'raw'
-  if (flags.json || flags.output === 'json') return 'json'
+  if (flags.json || flags.jq !== undefined || flags.output === 'json') return 'json'
   return flags.output === undefined ? undefined : 'text'
 }
 
@@ -151,38 +157,60 @@ const contentOf = (result: TurnResult) => (typeof result.message.content === 'st
 /** Sends the request, writing the answer (text or raw chunks) as it arrives, reasoning to stderr. */
 async function printTurn(context: ChatContext, send: SendTurn, request: ChatRequest, mode: OutputMode) {
   const {stderr, stdout} = context.io
-  const answer = new AnswerWriter(stdout)
-  const reasoning = new ReasoningWriter(stderr)
   const asText = mode === 'text'
+  const answer =
+    asText && rendersMarkdown(context)
+      ? new RenderedAnswerWriter(stdout, {color: context.color, width: stdout.columns ?? 80})
+      : new AnswerWriter(stdout)
+  const reasoning = new ReasoningWriter(stderr)
   // Ctrl-C ends the process at once (exit 130, src/lib/core/interrupt.ts): what arrived stays on stdout
   // and gets its line end, as at the end of an answer (these writes are synchronous on a pipe or TTY).
   const forget = onInterrupt(() => {
+    spinner?.stop()
     reasoning.close()
-    if (answer.started) stdout.write('\n')
+    if (answer instanceof RenderedAnswerWriter) answer.closeNow()
+    else if (answer.started) stdout.write('\n')
   })
+  // Until the first byte of the answer: cleared before anything else is written (it draws only after 300 ms).
+  let spinner = context.spinner?.(`Waiting for ${request.model}`)
+  const arrived = () => {
+    spinner?.stop()
+    spinner = undefined
+  }
   let result: TurnResult
   try {
     result = await send(request, {
       onChunk:
         mode === 'raw'
-          ? (data) => stdout.write(data.includes('\n') ? JSON.stringify(JSON.parse(data)) + '\n' : data + '\n')
+          ? (data) => {
+              arrived()
+              stdout.write(data.includes('\n') ? JSON.stringify(JSON.parse(data)) + '\n' : data + '\n')
+            }
           : undefined,
       onDelta: asText
         ? (delta) => {
+            arrived()
             reasoning.close()
             return answer.write(delta)
           }
-        : () => {},
-      onReasoning: asText ? (delta) => reasoning.write(delta) : undefined,
+        : arrived,
+      onReasoning: asText
+        ? (delta) => {
+            arrived()
+            reasoning.write(delta)
+          }
+        : undefined,
       signal: context.signal,
       stream: context.flags.stream,
     })
   } catch (error) {
     // A stream cut part way: end the partial answer's line; the error follows on stderr.
+    arrived()
     reasoning.close()
     await answer.end()
     throw error
   } finally {
+    arrived()
     forget()
   }
   reasoning.close()
@@ -195,6 +223,16 @@ async function printTurn(context: ChatContext, send: SendTurn, request: ChatRequ
     if (finish === 'length') context.warn('Warning: the answer was cut short by the token limit (--max-tokens)')
   }
   return result
+}
+
+/**
+ * Markdown is rendered on a terminal (stdout a TTY), unless --no-render, --raw or config `chat.render false`; never
+ * in a pipe, where the answer is the model's text byte for byte.
+ */
+export function rendersMarkdown(context: Pick<ChatContext, 'flags' | 'io' | 'settings'>): boolean {
+  if (!isStdoutTTY(context.io) || context.flags.raw) return false
+  if (context.flags.render !== undefined) return context.flags.render
+  return context.settings().profileData['chat.render'] !== false
 }
 
 /** The interactive chat (chat/repl.ts, loaded only here). Its exit code becomes ours. */

@@ -56,6 +56,7 @@ export const SETTINGS: Record<string, SettingSpec> = {
       return Number(raw)
     },
   },
+  'chat.render': {description: 'render markdown in chat answers on a terminal (default true)', parse: bool},
   'chat.save': {description: 'save chats run from a terminal and interactive sessions (default true)', parse: bool},
   'chat.stats': {description: 'print model, tokens and speed to stderr after each chat answer', parse: bool},
   'files.max_size': {

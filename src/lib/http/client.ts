@@ -3,6 +3,7 @@ import {fileURLToPath} from 'node:url'
 import type Groq from 'groq-sdk'
 
 import {loadBundle} from '../boot/bundle.js'
+import {groqCacheDir} from '../boot/code-cache.js'
 import {AuthError} from '../core/errors.js'
 import {createFetch, type HeadersClass} from './transport.js'
 import type {Settings} from '../core/config.js'
@@ -32,8 +33,8 @@ interface SdkBundle {
  * groq-sdk from the build's bundle (one file with a code cache, and its own light Headers, so that Node's undici
  * never loads), else from node_modules (with the global Headers). bench/PERF.md has the figures.
  */
-async function loadSdk(): Promise<{Groq: typeof Groq; Headers?: HeadersClass}> {
-  const bundle = loadBundle<SdkBundle>(SDK_BUNDLE)
+async function loadSdk(env: NodeJS.ProcessEnv): Promise<{Groq: typeof Groq; Headers?: HeadersClass}> {
+  const bundle = loadBundle<SdkBundle>(SDK_BUNDLE, {cacheDir: groqCacheDir(env)})
   if (bundle) return {Groq: bundle.exports.sdk.default, Headers: bundle.exports.Headers}
   return {Groq: (await import('groq-sdk')).default}
 }
@@ -44,7 +45,7 @@ async function loadSdk(): Promise<{Groq: typeof Groq; Headers?: HeadersClass}> {
  */
 export async function createClient(settings: Settings, options: ClientOptions): Promise<GroqClient> {
   if (!settings.apiKey) throw new AuthError(MISSING_KEY_MESSAGE)
-  const {Groq: GroqSdk, Headers} = await loadSdk()
+  const {Groq: GroqSdk, Headers} = await loadSdk(options.env)
   const {debug} = options
   return new GroqSdk({
     apiKey: settings.apiKey.value,

@@ -1,4 +1,5 @@
 import type {Agent, IncomingMessage} from 'node:http'
+import {createRequire} from 'node:module'
 import {Readable} from 'node:stream'
 
 /**
@@ -149,7 +150,10 @@ export function createFetch(env: NodeJS.ProcessEnv, options: TransportOptions = 
     if (cached) return cached
     if (protocol !== 'http:' && protocol !== 'https:') throw new TypeError(`Unsupported protocol ${protocol}`)
     cached = (async () => {
-      const module = protocol === 'https:' ? await import('node:https') : await import('node:http')
+      // require(), not import(): on Node 22+ an ES import of node:http evaluates every export, and its lazy
+      // WebSocket/EventSource getters load undici (~40 ms, bench/PERF.md), which this transport exists to avoid.
+      const module = createRequire(import.meta.url)(protocol === 'https:' ? 'node:https' : 'node:http') as
+        typeof import('node:http') | typeof import('node:https')
       if (useProxy) {
         proxyAgent ??= import('proxy-agent').then(
           ({ProxyAgent}) => new ProxyAgent({getProxyForUrl: (target: string) => proxyFor(target, env) ?? ''}),
