@@ -7,8 +7,12 @@
 // process's cutime/cstime in /proc/self/stat, so the server's own CPU is not counted), wall time,
 // and the delay from the server writing the first delta to that text reaching us on the pipe.
 //
-// Usage: npm run build first, then  node bench/chat-stream.mjs [--tokens 100000] [--runs 5]
-import {fork, spawn} from 'node:child_process'
+// Then peak RSS of each client (one more run each, under python3's getrusage(RUSAGE_CHILDREN)).
+//
+// Usage: npm run build first, then  node bench/chat-stream.mjs [--tokens 100000] [--runs 5] [--other DIR]
+// --other DIR adds a third client, the groq built in DIR (another checkout or a copy of one with its dist/), run in
+// the same interleaved rounds: the fair way to compare two versions of the stream path.
+import {execFileSync, fork, spawn} from 'node:child_process'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:http'
 import {tmpdir} from 'node:os'
@@ -20,6 +24,7 @@ const {values} = parseArgs({
   options: {
     runs: {default: '5', type: 'string'},
     'first-pause': {default: '300', type: 'string'},
+    other: {type: 'string'},
     serve: {default: false, type: 'boolean'},
     tokens: {default: '100000', type: 'string'},
   },
@@ -191,12 +196,27 @@ req.end(body)
     })
   }
 
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
-  const clients = {
-    floor: [floorScript, baseURL],
-    groq: ['bin/run.js', 'chat', 'bench', '--base-url', baseURL, '--max-retries', '0'],
+  function peakRss(argv) {
+    const script =
+      'import resource,subprocess,sys\n' +
+      'subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL,check=True)\n' +
+      'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)'
+    const env = {
+      ...process.env,
+      GROQ_API_KEY: 'gsk_bench',
+      NO_COLOR: '1',
+      XDG_CONFIG_HOME: join(tmpdir(), 'groq-bench-config'),
+    }
+    return (
+      Number(execFileSync('python3', ['-c', script, process.execPath, ...argv], {cwd: ROOT, env}).toString()) / 1024
+    )
   }
-  const results = {floor: [], groq: []}
+
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+  const chatArgs = ['chat', 'bench', '--base-url', baseURL, '--max-retries', '0']
+  const clients = {floor: [floorScript, baseURL], groq: ['bin/run.js', ...chatArgs]}
+  if (values.other) clients.other = [join(values.other, 'bin', 'run.js'), ...chatArgs]
+  const results = Object.fromEntries(Object.keys(clients).map((name) => [name, []]))
   console.log(
     `${TOKENS.toLocaleString('en-US')} tokens, ${(streamBytes / 1e6).toFixed(1)} MB of SSE, ${RUNS} runs each (medians; wall excludes the two ${FIRST_PAUSE_MS} ms pauses)`,
   )
@@ -205,10 +225,12 @@ req.end(body)
   }
 
   // Start-up alone: the same clients against an empty answer, to split fixed cost from streaming cost.
-  const startup = {floor: [], groq: []}
+  const startup = Object.fromEntries(Object.keys(clients).map((name) => [name, []]))
   for (let run = 0; run < RUNS; run++) {
     for (const name of Object.keys(clients)) startup[name].push(await runOnce(clients[name], true))
   }
+  const rss = {}
+  for (const name of Object.keys(clients)) rss[name] = peakRss(clients[name])
   serverProcess.disconnect()
 
   const summary = Object.fromEntries(
@@ -219,15 +241,23 @@ req.end(body)
         firstDelta: median(runs.map((r) => r.firstDelta)),
         startupCPU: median(startup[name].map((r) => r.cpu)),
         wall: median(runs.map((r) => r.wall)),
+        rss: rss[name],
       },
     ]),
   )
   for (const [name, s] of Object.entries(summary)) {
     console.log(
-      `${name.padEnd(6)} cpu ${s.cpu.toFixed(0).padStart(5)} ms (start-up ${s.startupCPU.toFixed(0).padStart(4)} ms, streaming ${(s.cpu - s.startupCPU).toFixed(0).padStart(5)} ms)   wall ${s.wall.toFixed(0).padStart(5)} ms   first delta on stdout ${s.firstDelta.toFixed(2)} ms after the server wrote it`,
+      `${name.padEnd(6)} cpu ${s.cpu.toFixed(0).padStart(5)} ms (start-up ${s.startupCPU.toFixed(0).padStart(4)} ms, streaming ${(s.cpu - s.startupCPU).toFixed(0).padStart(5)} ms)   wall ${s.wall.toFixed(0).padStart(5)} ms   first delta on stdout ${s.firstDelta.toFixed(2)} ms after the server wrote it   peak RSS ${s.rss.toFixed(1)} MB`,
     )
   }
   const streaming = (s) => s.cpu - s.startupCPU
+  if (summary.other) {
+    const o = summary.other
+    const g = summary.groq
+    console.log(
+      `groq vs other: wall ${(g.wall / o.wall).toFixed(3)}x, cpu ${(g.cpu / o.cpu).toFixed(3)}x, streaming cpu ${(streaming(g) - streaming(o)).toFixed(0)} ms (${(((streaming(g) - streaming(o)) / o.wall) * 100).toFixed(1)}% of other's wall), peak RSS ${g.rss.toFixed(1)} vs ${o.rss.toFixed(1)} MB`,
+    )
+  }
   console.log(
     `ratio  cpu ${(summary.groq.cpu / summary.floor.cpu).toFixed(2)}x (streaming alone ${(streaming(summary.groq) / streaming(summary.floor)).toFixed(2)}x)   wall ${(summary.groq.wall / summary.floor.wall).toFixed(2)}x   (target: cpu within 1.2x)`,
   )

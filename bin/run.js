@@ -126,7 +126,13 @@ if (answer?.page === undefined) {
   process.stdout.on('error', (error) => {
     if (error?.code !== 'EPIPE') throw error
   })
-  process.stdout.write(answer.page)
+  // On a terminal, a help page taller than it goes through the pager (src/lib/ux/pager.ts), as command output does.
+  const page = process.stdout.isTTY ? String(answer.page) : undefined
+  if (page !== undefined && page.split('\n').length > (process.stdout.rows ?? 24)) {
+    const {pagerCommand, writePaged} = await import('../dist/lib/ux/pager.js')
+    const io = {env: process.env, stderr: process.stderr, stdin: process.stdin, stdout: process.stdout}
+    await writePaged(io, page, pagerCommand(io, argv.includes('--no-pager')))
+  } else process.stdout.write(answer.page)
 }
 
 /** What the process writes to stdout (still written), and whether it wrote to stderr. */

@@ -70,6 +70,20 @@ describe.skipIf(!hasTmux && !process.env.CI)('the terminal (tmux, the built CLI)
     expect(screen).toContain('model-59')
   })
 
+  it('pages the help of a big command (the page rendered at build time), and not with --no-pager', async () => {
+    // OCLIF_COLUMNS=80: a width the build rendered pages for (others go through oclif, which pages nothing yet).
+    await terminal.start('help', ['chat', '--help'], {...env, OCLIF_COLUMNS: '80'})
+    const first = await terminal.until('help', 'the first page', (text) => text.includes('USAGE'), 10_000)
+    // less holds the rest (the examples are at the end of the page) until the reader scrolls.
+    expect(first).not.toContain('EXAMPLES')
+    expect(first).not.toContain('[exit')
+    await terminal.keys('help', 'q')
+    expect(await terminal.exitStatus('help')).toBe(0)
+
+    await terminal.start('help-no-pager', ['chat', '--help', '--no-pager'], env)
+    expect(await terminal.exitStatus('help-no-pager')).toBe(0)
+  })
+
   it('asks "Did you mean" for a mistyped command; no exits 2 with our line', async () => {
     await terminal.start('typo', ['models', 'lst'], env)
     await terminal.until('typo', 'the question', (text) => text.includes('Did you mean "models list"?'), 10_000)

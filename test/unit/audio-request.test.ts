@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {Readable} from 'node:stream'
 import {describe, expect, it} from 'vitest'
 
-import {buildTranscriptPlan, fieldEntries, parseDecimal} from '../../src/lib/audio/request.js'
+import {buildTranscriptPlan, fieldEntries} from '../../src/lib/audio/request.js'
 import {
   buildSpeechRequest,
   formatFromPath,
@@ -108,15 +108,6 @@ describe('buildTranscriptPlan', () => {
 
   it('an empty model is refused', () => {
     expect(() => buildTranscriptPlan('transcription', {}, ' ')).toThrow('--model: must not be empty')
-  })
-})
-
-describe('parseDecimal', () => {
-  it.each(['0', '1', '0.5', '.5', '1.', '+0.25'])('accepts %s', (raw) => {
-    expect(parseDecimal(raw, '--x', {max: 1, min: 0})).toBe(Number(raw))
-  })
-  it.each(['1e-1', 'Infinity', 'NaN', '0b1', ' ', '1,5'])('refuses %s', (raw) => {
-    expect(() => parseDecimal(raw, '--x', {max: 1, min: 0})).toThrow('is not a number')
   })
 })
 

@@ -139,6 +139,7 @@ describe('auth status', () => {
       key: 'gsk_…cdef',
       key_source: '--api-key',
       profile: 'default',
+      profiles: [],
       valid: false,
     })
     expect(result.stdout + result.stderr).not.toContain(KEY)
@@ -171,8 +172,11 @@ describe('config', () => {
     expect(statSync(configFile(home.configHome)).mode & 0o777).toBe(0o600)
     expect(await run(ConfigGet, ['timeout'], {env: home.env})).toEqual({exitCode: 0, stderr: '', stdout: '2m\n'})
     expect((await run(ConfigUnset, ['timeout'], {env: home.env})).exitCode).toBe(0)
-    const missing = await run(ConfigGet, ['timeout'], {env: home.env})
-    expect(missing).toEqual({exitCode: 4, stderr: 'Error: timeout is not set in profile "default"\n', stdout: ''})
+    // Unset, it is the default again; a setting without a default is "not set" (exit 4).
+    expect((await run(ConfigGet, ['timeout'], {env: home.env})).stdout).toBe('60s\n')
+    expect((await run(ConfigUnset, ['model.chat'], {env: home.env})).exitCode).toBe(0)
+    const missing = await run(ConfigGet, ['model.chat'], {env: home.env})
+    expect(missing).toEqual({exitCode: 4, stderr: 'Error: model.chat is not set in profile "default"\n', stdout: ''})
   })
 
   it('refuses unknown keys and bad values with exit 2', async () => {

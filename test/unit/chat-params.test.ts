@@ -2,16 +2,10 @@ import {describe, expect, it} from 'vitest'
 
 import Chat from '../../src/commands/chat.js'
 import {paramFlags} from '../../src/lib/chat/flags.js'
-import {
-  CHAT_PARAMS,
-  MAX_STOP,
-  MAX_TOOLS,
-  numberFromText,
-  RESPONSE_FORMATS,
-  TOOL_CHOICES,
-} from '../../src/lib/chat/params.js'
+import {CHAT_PARAMS, MAX_STOP, MAX_TOOLS, RESPONSE_FORMATS, TOOL_CHOICES} from '../../src/lib/chat/params.js'
 import {parseParam} from '../../src/lib/chat/repl-params.js'
 import {UsageError} from '../../src/lib/core/errors.js'
+import {decimalNumber} from '../../src/lib/core/flag-values.js'
 import {describeWithSpec} from '../helpers/contract.js'
 import {KEY} from '../helpers/fixtures.js'
 import {run, tempHome} from '../helpers/run.js'
@@ -74,9 +68,9 @@ describe('numbers are read strictly', () => {
     ['-.5', -0.5],
     ['1e3', 1000],
     ['+1', 1],
-  ])('%j is %d', (text, value) => expect(numberFromText(text)).toBe(value))
+  ])('%j is %d', (text, value) => expect(decimalNumber(text)).toBe(value))
   it.each(['0x1', '0b1', '0o7', 'Infinity', '', '  ', '1_000', '1 2', '.', 'NaN'])('%j is not a number', (text) =>
-    expect(numberFromText(text)).toBeUndefined(),
+    expect(decimalNumber(text)).toBeUndefined(),
   )
 })
 

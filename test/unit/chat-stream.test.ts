@@ -2,22 +2,10 @@ import {readFileSync} from 'node:fs'
 import {PassThrough, Readable} from 'node:stream'
 import {describe, expect, it} from 'vitest'
 
-import {ChunkAssembler} from '../../src/lib/chat/assemble.js'
-import {ChunkTemplate} from '../../src/lib/chat/fast-chunk.js'
+import {TextBuilder} from '../../src/lib/chat/assemble.js'
 import {readChatStream, StreamError} from '../../src/lib/chat/stream.js'
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/chat/${name}`, import.meta.url))
-
-/** A fetch-style body delivering `bytes` in the given pieces. */
-function webBody(pieces: Uint8Array[]): ReadableStream<Uint8Array> {
-  let index = 0
-  return new ReadableStream({
-    pull(controller) {
-      if (index < pieces.length) controller.enqueue(pieces[index++])
-      else controller.close()
-    },
-  })
-}
 
 const nodeBody = (pieces: Uint8Array[]) => Readable.from(pieces.map((piece) => Buffer.from(piece)))
 
@@ -46,11 +34,11 @@ async function collect(body: Parameters<typeof readChatStream>[0]) {
 
 describe('readChatStream', () => {
   for (const name of ['basic', 'reasoning', 'tool-calls']) {
-    it(`${name}: assembles exactly the non-streamed completion (same keys, same order), for web and Node bodies cut anywhere`, async () => {
+    it(`${name}: assembles exactly the non-streamed completion (same keys, same order), for bodies cut anywhere`, async () => {
       const sse = fixture(`${name}.sse`)
       const expected = fixture(`${name}.json`).toString('utf8')
       for (const size of [sse.length, 1, 2, 3, 7, 64, 300]) {
-        for (const body of [webBody(cut(sse, size)), nodeBody(cut(sse, size))]) {
+        for (const body of [nodeBody(cut(sse, size))]) {
           const {completion, result} = await collect(body)
           expect(result.interrupted).toBe(false)
           expect(JSON.stringify(completion, null, 2) + '\n').toBe(expected)
@@ -71,7 +59,7 @@ describe('readChatStream', () => {
       .map((event) => event.slice(6))
     expect(basic.chunks).toEqual(lines)
 
-    const reasoning = await collect(webBody([fixture('reasoning.sse')]))
+    const reasoning = await collect(nodeBody([fixture('reasoning.sse')]))
     expect(reasoning.thoughts).toBe('The user asks whether 1009 is prime. Check divisors up to 31.')
     expect(reasoning.text).toBe('Yes, 1009 is prime.')
   })
@@ -112,7 +100,7 @@ describe('readChatStream', () => {
   })
 
   it('an error event mid-stream is a StreamError (exit 1) with the message, after the partial text', async () => {
-    for (const body of [webBody([fixture('error.sse')]), nodeBody(cut(fixture('error.sse'), 50))]) {
+    for (const body of [nodeBody([fixture('error.sse')]), nodeBody(cut(fixture('error.sse'), 50))]) {
       let text = ''
       const error = await readChatStream(body, {onDelta: (delta) => void (text += delta)}).catch((error_) => error_)
       expect(error).toBeInstanceOf(StreamError)
@@ -126,19 +114,19 @@ describe('readChatStream', () => {
 
   it('`event: error` and x_groq.error are errors too', async () => {
     const eventError = 'event: error\ndata: {"message":"boom","type":"server_error"}\n\n'
-    await expect(readChatStream(webBody([Buffer.from(eventError)]))).rejects.toThrow(
+    await expect(readChatStream(nodeBody([Buffer.from(eventError)]))).rejects.toThrow(
       'Stream error: boom (server_error)',
     )
     const xGroq =
       'data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":null}],"x_groq":{"id":"r","error":"stream stopped: overloaded"}}\n\n'
-    await expect(readChatStream(webBody([Buffer.from(xGroq)]))).rejects.toThrow(
+    await expect(readChatStream(nodeBody([Buffer.from(xGroq)]))).rejects.toThrow(
       'Stream error: stream stopped: overloaded',
     )
   })
 
   it('a body that ends without [DONE] is a cut connection (exit 6)', async () => {
     const sse = fixture('basic.sse').toString('utf8').replace('data: [DONE]\n\n', '')
-    for (const body of [webBody([Buffer.from(sse)]), nodeBody([Buffer.from(sse)])]) {
+    for (const body of [nodeBody([Buffer.from(sse)])]) {
       const error = await readChatStream(body).catch((error_) => error_)
       expect(error).toBeInstanceOf(StreamError)
       expect(error.exitCode).toBe(6)
@@ -181,92 +169,23 @@ describe('readChatStream', () => {
   })
 
   it('a chunk that is not JSON is an error naming it', async () => {
-    await expect(readChatStream(webBody([Buffer.from('data: {oops\n\n')]))).rejects.toThrow(
+    await expect(readChatStream(nodeBody([Buffer.from('data: {oops\n\n')]))).rejects.toThrow(
       'The stream sent a chunk that is not JSON: {oops',
     )
   })
 })
 
-describe('ChunkTemplate (the JSON.parse-free path)', () => {
-  const head =
-    '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"'
-  const tail = '"},"logprobs":null,"finish_reason":null}]}'
-  const chunk = (raw: string) => head + raw + tail
-
-  it('reads the text of chunks that differ from the learned one only in their text', () => {
-    const template = new ChunkTemplate()
-    const first = chunk('Hello')
-    template.learn(first, JSON.parse(first))
-    for (const raw of [
-      '',
-      ' world',
-      'naïve ✓ 🚀',
-      'a\\nb',
-      'tab\\tq',
-      '\\u00e9\\ud83d\\ude80',
-      'back\\\\slash',
-      '\\/',
-    ]) {
-      const data = chunk(raw)
-      expect(template.match(data)).toBe(JSON.parse(data).choices[0].delta.content)
+describe('TextBuilder (the answer, kept once and flat)', () => {
+  it('gives back exactly what was appended, across its 16 K joins, before and after reading it', () => {
+    const builder = new TextBuilder()
+    let expected = ''
+    for (let index = 0; index < 20_000; index++) {
+      const piece = index % 7 === 0 ? ' naïve ✓' : ` word${index}`
+      builder.append(piece)
+      expected += piece
+      if (index === 9_999) expect(builder.toString()).toBe(expected)
     }
-  })
-
-  it('leaves to JSON.parse anything that could differ in structure', () => {
-    const template = new ChunkTemplate()
-    const first = chunk('Hello')
-    template.learn(first, JSON.parse(first))
-    expect(template.match(chunk('say \\"hi\\"'))).toBeUndefined() // a quote: parse it properly
-    expect(template.match(chunk('odd\\'))).toBeUndefined() // would escape the closing quote
-    expect(template.match(first.replace('"finish_reason":null', '"finish_reason":"stop"'))).toBeUndefined()
-    expect(template.match(first.replace('"index":0', '"index":1'))).toBeUndefined()
-    expect(template.match(first.replace('}]}', '}],"x_groq":{"id":"r"}}'))).toBeUndefined()
-    expect(template.match(head + 'a","reasoning":"b' + tail)).toBeUndefined()
-  })
-
-  it('learns only plain one-field text chunks', () => {
-    const template = new ChunkTemplate()
-    const withRole =
-      '{"id":"c","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}'
-    template.learn(withRole, JSON.parse(withRole))
-    expect(template.field).toBeUndefined()
-    const last = '{"id":"c","choices":[{"index":0,"delta":{"content":"x"},"logprobs":null,"finish_reason":"stop"}]}'
-    template.learn(last, JSON.parse(last))
-    expect(template.field).toBeUndefined()
-    const thought =
-      '{"id":"c","choices":[{"index":0,"delta":{"reasoning":"hmm"},"logprobs":null,"finish_reason":null}]}'
-    template.learn(thought, JSON.parse(thought))
-    expect(template.field).toBe('reasoning')
-    expect(template.match(thought.replace('hmm', 'so'))).toBe('so')
-  })
-
-  it('gives the same completion as JSON.parse for every chunk (random texts)', () => {
-    const alphabet = ['a', ' ', 'é', '🚀', '\\n', '\\"', '\\\\', '\\u0041', '"', '\\', 'x']
-    let seed = 7
-    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648
-    const withTemplate = new ChunkAssembler()
-    const parsedOnly = new ChunkAssembler()
-    const template = new ChunkTemplate()
-    for (let index = 0; index < 2000; index++) {
-      let raw = ''
-      for (let length = Math.floor(random() * 6); length > 0; length--)
-        raw += alphabet[Math.floor(random() * alphabet.length)]
-      const data = chunk(raw)
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(data)
-      } catch {
-        continue // not a valid chunk: the stream reader reports it; nothing to compare
-      }
-      parsedOnly.add(parsed as never)
-      const text = template.match(data)
-      if (text === undefined) {
-        withTemplate.add(parsed as never)
-        template.learn(data, parsed as never)
-      } else {
-        withTemplate.appendText(template.field!, text)
-      }
-    }
-    expect(withTemplate.completion()).toEqual(parsedOnly.completion())
+    expect(builder.toString()).toBe(expected)
+    expect(new TextBuilder().toString()).toBe('')
   })
 })

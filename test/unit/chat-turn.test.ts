@@ -5,10 +5,13 @@ import nock from 'nock'
 import {describe, expect, it} from 'vitest'
 
 import {createSendTurn} from '../../src/lib/chat/turn.js'
+import {createFetch} from '../../src/lib/http/transport.js'
 import {API, KEY} from '../helpers/fixtures.js'
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/chat/${name}`, import.meta.url), 'utf8')
 const client = (baseURL = API) => new Groq({apiKey: KEY, baseURL, maxRetries: 0})
+/** groq-sdk on our transport, as the CLI builds it (src/lib/http/client.ts): its stream body is a Node stream. */
+const ourClient = () => new Groq({apiKey: KEY, baseURL: API, fetch: createFetch({}) as never, maxRetries: 0})
 const request = {model: 'llama-3.3-70b-versatile', messages: [{role: 'user' as const, content: 'hi'}]}
 
 describe('createSendTurn (the SendTurn the REPL uses)', () => {
@@ -18,7 +21,7 @@ describe('createSendTurn (the SendTurn the REPL uses)', () => {
         .post('/openai/v1/chat/completions')
         .reply(200, fixture('basic.sse'), {'content-type': 'text/event-stream'})
       let text = ''
-      const result = await createSendTurn(client(), {transport})(request, {
+      const result = await createSendTurn(transport === 'node' ? ourClient() : client())(request, {
         onDelta: (delta) => void (text += delta),
         signal: new AbortController().signal,
         stream: true,

@@ -3,14 +3,8 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import type {Conversation} from '../../src/lib/chat/types.js'
-import {
-  appendTurn,
-  ConversationStore,
-  serialize,
-  summarize,
-  toMarkdown,
-  toTranscript,
-} from '../../src/lib/chat/conversations.js'
+import {appendTurn, ConversationStore, serialize, summarize} from '../../src/lib/chat/conversations.js'
+import {toMarkdown, toTranscript} from '../../src/lib/chat/transcript.js'
 import {CliError} from '../../src/lib/core/errors.js'
 import {tempHome} from '../helpers/run.js'
 

@@ -1,7 +1,7 @@
 import {BadRequestError, InternalServerError} from 'groq-sdk'
 import {describe, expect, it} from 'vitest'
 
-import {estimateTokens, isContextLengthError} from '../../src/lib/chat/repl-context.js'
+import {estimateTokens, isContextLengthError} from '../../src/lib/chat/repl-budget.js'
 import {MultiLine} from '../../src/lib/chat/repl-input.js'
 import {parseParam} from '../../src/lib/chat/repl-params.js'
 import {UsageError} from '../../src/lib/core/errors.js'

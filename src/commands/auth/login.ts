@@ -6,6 +6,7 @@ import {maskKey, saveConfig} from '../../lib/core/config.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {readStdin} from '../../lib/core/io.js'
 import {promptSecret} from '../../lib/core/prompts.js'
+import {object} from '../../lib/output/types.js'
 
 export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
   static summary = 'Save an API key to your profile'
@@ -16,6 +17,8 @@ export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
     'echo "$GROQ_API_KEY" | <%= config.bin %> auth login --with-token',
     '<%= config.bin %> auth login --profile work',
   ]
+
+  static createsProfile = true
 
   static flags = {
     verify: Flags.boolean({allowNo: true, default: true, description: 'check the key against the API before saving'}),
@@ -30,6 +33,9 @@ export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
     config.file.profiles[settings.profile] = {...config.file.profiles[settings.profile], api_key: apiKey}
     await saveConfig(config)
     this.warnLine(`Saved key ${maskKey(apiKey)} to profile "${settings.profile}" in ${config.path}`)
+    if (this.outputFormat !== 'json') return
+    const saved = {key: maskKey(apiKey), path: config.path, profile: settings.profile, verified: this.flags.verify}
+    return object(saved, [])
   }
 
   private async readKey(): Promise<string> {

@@ -4,23 +4,39 @@ import {BaseCommand} from '../../lib/core/base-command.js'
 import {assertKnownSetting, SETTINGS} from '../../lib/core/config.js'
 import {CliError} from '../../lib/core/errors.js'
 import {ExitCode} from '../../lib/core/exit-codes.js'
+import {isStdoutTTY} from '../../lib/core/io.js'
+import {effectiveSetting} from '../../lib/core/setting-sources.js'
 import {text} from '../../lib/output/types.js'
 
 export default class ConfigGet extends BaseCommand<typeof ConfigGet> {
-  static summary = 'Print one setting from your profile'
-  static description = `Exits 4 when the setting is not set. Settings: ${Object.keys(SETTINGS).join(', ')}.`
-  static examples = ['<%= config.bin %> config get model.chat', '<%= config.bin %> config get timeout --profile ci']
+  static summary = 'Print the value a setting has, and where it comes from'
+  static description = [
+    'The effective value: a flag, else the environment, else the profile, else the default. On a terminal (and in',
+    '--json) it says which; piped, it prints the value alone. Exits 4 when nothing sets it and it has no default.',
+    `Settings: api_key (masked; set it with groq auth login), ${Object.keys(SETTINGS).join(', ')}.`,
+  ].join(' ')
+
+  static examples = [
+    '<%= config.bin %> config get model.chat',
+    '<%= config.bin %> config get timeout --profile ci',
+    '<%= config.bin %> config get base_url --json',
+  ]
 
   static args = {
     key: Args.string({description: 'setting name', required: true}),
   }
 
   async run() {
-    assertKnownSetting(this.args.key)
+    const {key} = this.args
+    if (key !== 'api_key') assertKnownSetting(key)
     const {profile, profileData} = this.settings
-    const value = profileData[this.args.key]
-    if (value === undefined)
-      throw new CliError(`${this.args.key} is not set in profile "${profile}"`, ExitCode.notFound)
-    return text(value, String(value))
+    const setting = effectiveSetting(key, {env: this.io.env, flags: this.flags, profile: profileData})
+    if (setting.value === undefined) {
+      const hint = key === 'api_key' ? ': groq auth login' : ''
+      throw new CliError(`${key} is not set in profile "${profile}"${hint}`, ExitCode.notFound)
+    }
+    const from = setting.source === 'profile' ? `profile "${profile}"` : setting.source
+    const line = isStdoutTTY(this.io) ? `${setting.value} (${from})` : String(setting.value)
+    return text({key, profile, source: setting.source, value: setting.value}, line)
   }
 }

@@ -2,6 +2,7 @@ import {Args} from '../../lib/core/oclif.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
 import {assertKnownSetting, saveConfig} from '../../lib/core/config.js'
+import {UsageError} from '../../lib/core/errors.js'
 
 export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
   static summary = 'Remove a setting from your profile'
@@ -12,6 +13,7 @@ export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
   }
 
   async run() {
+    if (this.args.key === 'api_key') throw new UsageError('api_key is removed with groq auth logout')
     assertKnownSetting(this.args.key)
     const {config, profile} = this.settings
     const saved = config.file.profiles[profile]

@@ -3,7 +3,8 @@ import {access} from 'node:fs/promises'
 
 import {writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {ConversationStore, serialize, toMarkdown} from '../../lib/chat/conversations.js'
+import {ConversationStore, serialize} from '../../lib/chat/conversations.js'
+import {toMarkdown} from '../../lib/chat/transcript.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {write} from '../../lib/core/io.js'
 

@@ -1,7 +1,8 @@
 import {Args} from '../../lib/core/oclif.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {ConversationStore, toTranscript} from '../../lib/chat/conversations.js'
+import {ConversationStore} from '../../lib/chat/conversations.js'
+import {toTranscript} from '../../lib/chat/transcript.js'
 import {text} from '../../lib/output/types.js'
 
 export default class ConversationsShow extends BaseCommand<typeof ConversationsShow> {

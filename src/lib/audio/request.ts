@@ -1,4 +1,5 @@
 import {UsageError} from '../core/errors.js'
+import {oneOf, parseNumberValue} from '../core/flag-values.js'
 import {SUBTITLE_FORMATS, type SubtitleFormat} from './subtitles.js'
 import {
   TIMESTAMP_GRANULARITIES,
@@ -47,23 +48,6 @@ export interface TranscriptPlan {
   words: boolean
 }
 
-/** A plain decimal number: no hex, exponents, Infinity or blanks (what `Number()` would also take). */
-export function parseDecimal(raw: string, flag: string, range: {max: number; min: number}): number {
-  const rangeText = `(must be from ${range.min} to ${range.max})`
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(raw.trim()))
-    throw new UsageError(`${flag}: "${raw}" is not a number ${rangeText}`)
-  const value = Number(raw)
-  if (value < range.min || value > range.max) throw new UsageError(`${flag}: ${raw} is out of range ${rangeText}`)
-  return value
-}
-
-export function oneOf<T extends string>(raw: string, values: readonly T[], flag: string): T {
-  if (!(values as readonly string[]).includes(raw)) {
-    throw new UsageError(`${flag}: "${raw}" must be one of ${values.join(', ')}`)
-  }
-  return raw as T
-}
-
 /**
  * Validates the flags and builds the request fields. `-f srt|vtt|tsv` needs verbose_json (sent even when
  * --response-format is not given; any other --response-format is refused), and srt/vtt need segment
@@ -87,16 +71,16 @@ export function buildTranscriptPlan(kind: TranscriptKind, flags: TranscriptFlags
   }
   if (flags.prompt !== undefined) fields.prompt = flags.prompt
   if (flags.temperature !== undefined) {
-    fields.temperature = parseDecimal(flags.temperature, '--temperature', TRANSCRIPT_TEMPERATURE)
+    fields.temperature = parseNumberValue('--temperature', flags.temperature, TRANSCRIPT_TEMPERATURE)
   }
 
-  const subtitle = flags.format === undefined ? undefined : oneOf(flags.format, SUBTITLE_FORMATS, '--format')
+  const subtitle = flags.format === undefined ? undefined : oneOf('--format', flags.format, SUBTITLE_FORMATS)
   const asked =
     flags['response-format'] === undefined
       ? undefined
-      : oneOf(flags['response-format'], TRANSCRIPT_RESPONSE_FORMATS, '--response-format')
+      : oneOf('--response-format', flags['response-format'], TRANSCRIPT_RESPONSE_FORMATS)
   const granularities = [
-    ...new Set((flags.timestamps ?? []).map((value) => oneOf(value, TIMESTAMP_GRANULARITIES, '--timestamps'))),
+    ...new Set((flags.timestamps ?? []).map((value) => oneOf('--timestamps', value, TIMESTAMP_GRANULARITIES))),
   ]
   if (granularities.length > 0 && kind === 'translation') {
     throw new UsageError('--timestamps: translations take no timestamp granularities (segments come with verbose_json)')

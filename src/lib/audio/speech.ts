@@ -2,8 +2,8 @@ import {createReadStream} from 'node:fs'
 import {extname} from 'node:path'
 
 import {UsageError} from '../core/errors.js'
+import {oneOf, parseNumberValue} from '../core/flag-values.js'
 import {type IO, isStdinTTY} from '../core/io.js'
-import {oneOf, parseDecimal} from './request.js'
 import {
   DEFAULT_SPEAK_MODEL,
   DEFAULT_SPEAK_VOICE,
@@ -69,7 +69,7 @@ export function formatFromPath(path: string): SpeechFormat | undefined {
  * extension names another format than --format is refused (mp3 bytes in a .wav play nowhere).
  */
 export function resolveSpeechFormat(flags: Pick<SpeechFlags, 'format' | 'out'>): SpeechFormat | undefined {
-  const chosen = flags.format === undefined ? undefined : oneOf(flags.format, SPEECH_FORMATS, '--format')
+  const chosen = flags.format === undefined ? undefined : oneOf('--format', flags.format, SPEECH_FORMATS)
   const toFile = flags.out !== undefined && flags.out !== '-'
   if (!toFile) return chosen
   const inferred = formatFromPath(flags.out!)
@@ -108,10 +108,10 @@ export function buildSpeechRequest(input: string, flags: SpeechFlags, defaults: 
   const body: SpeechRequest = {input, model, voice}
   const format = resolveSpeechFormat(flags)
   if (format) body.response_format = format
-  if (flags.speed !== undefined) body.speed = parseDecimal(flags.speed, '--speed', SPEECH_SPEED)
+  if (flags.speed !== undefined) body.speed = parseNumberValue('--speed', flags.speed, SPEECH_SPEED)
   if (flags['sample-rate'] !== undefined) {
     const rates = SPEECH_SAMPLE_RATES.map(String)
-    body.sample_rate = Number(oneOf(flags['sample-rate'].trim(), rates, '--sample-rate')) as SpeechSampleRate
+    body.sample_rate = Number(oneOf('--sample-rate', flags['sample-rate'].trim(), rates)) as SpeechSampleRate
   }
   return body
 }

@@ -78,7 +78,7 @@ export interface CompletionChoice {
 
 interface ChoiceState {
   annotations?: unknown[]
-  content: string
+  content: TextBuilder
   executedTools?: Map<number, Record<string, unknown>>
   extra?: Record<string, unknown>
   finishReason: null | string
@@ -86,7 +86,7 @@ interface ChoiceState {
   hasContent: boolean
   index: number
   logprobs?: unknown[]
-  reasoning?: string
+  reasoning?: TextBuilder
   role: string
   toolCalls?: Map<number, ToolCall>
 }
@@ -113,6 +113,37 @@ const KNOWN_DELTA = new Set([
   'role',
   'tool_calls',
 ])
+
+/**
+ * Text that grows a piece at a time, kept compact: the pieces are joined into one flat string every 16 K characters.
+ * `+=` would keep a rope of every piece (a node and a small string per token, about 50 bytes each), which the
+ * garbage collector then lets the heap grow around: streaming memory grew with the answer. Joined, the answer is
+ * held once, at one or two bytes a character.
+ */
+export class TextBuilder {
+  /** Flat strings of about 16 K characters each, then the pieces since. */
+  private parts: string[] = []
+  private pieces: string[] = []
+  private pending = 0
+
+  append(text: string): void {
+    this.pieces.push(text)
+    this.pending += text.length
+    if (this.pending >= 16_384) this.join()
+  }
+
+  toString(): string {
+    if (this.pieces.length > 0) this.join()
+    if (this.parts.length > 1) this.parts = [this.parts.join('')]
+    return this.parts[0] ?? ''
+  }
+
+  private join(): void {
+    this.parts.push(this.pieces.join(''))
+    this.pieces = []
+    this.pending = 0
+  }
+}
 
 /**
  * Folds streamed chunks into exactly the object a non-streamed request returns: one message per
@@ -156,21 +187,6 @@ export class ChunkAssembler {
     }
   }
 
-  /**
-   * The same as add() of the last plain text chunk with `text` as its one delta field: what a chunk
-   * that matched the ChunkTemplate (fast-chunk.ts) would have done.
-   */
-  appendText(field: 'content' | 'reasoning', text: string): void {
-    this.count++
-    const state = this.choice(0)
-    if (field === 'content') {
-      state.content += text
-      state.hasContent = true
-    } else {
-      state.reasoning = (state.reasoning ?? '') + text
-    }
-  }
-
   private addXGroq(xGroq: XGroqChunk): void {
     const target = (this.xGroq ??= {})
     for (const key of Object.keys(xGroq)) {
@@ -191,7 +207,7 @@ export class ChunkAssembler {
   private choice(index: number): ChoiceState {
     let state = this.choices[index]
     if (!state) {
-      state = {content: '', finishReason: null, hasContent: false, index, role: 'assistant'}
+      state = {content: new TextBuilder(), finishReason: null, hasContent: false, index, role: 'assistant'}
       this.choices[index] = state
     }
     return state
@@ -203,10 +219,10 @@ export class ChunkAssembler {
     if (delta) {
       const {content} = delta
       if (typeof content === 'string') {
-        state.content += content
+        state.content.append(content)
         state.hasContent = true
       }
-      if (typeof delta.reasoning === 'string') state.reasoning = (state.reasoning ?? '') + delta.reasoning
+      if (typeof delta.reasoning === 'string') (state.reasoning ??= new TextBuilder()).append(delta.reasoning)
       if (typeof delta.role === 'string') state.role = delta.role
       if (delta.tool_calls) this.addToolCalls(state, delta.tool_calls)
       if (delta.function_call) {
@@ -253,7 +269,7 @@ export class ChunkAssembler {
 
   /** The text of choice 0 so far (what was printed). */
   get content(): string {
-    return this.choices[0]?.content ?? ''
+    return this.choices[0]?.content.toString() ?? ''
   }
 
   get toolCalls(): ToolCall[] {
@@ -287,9 +303,9 @@ export class ChunkAssembler {
 function message(state: ChoiceState): ChatMessage {
   const result: ChatMessage = {
     role: state.role as ChatMessage['role'],
-    content: state.hasContent ? state.content : null,
+    content: state.hasContent ? state.content.toString() : null,
   }
-  if (state.reasoning !== undefined) result.reasoning = state.reasoning
+  if (state.reasoning !== undefined) result.reasoning = state.reasoning.toString()
   if (state.functionCall) result.function_call = state.functionCall
   if (state.toolCalls) result.tool_calls = [...state.toolCalls.values()]
   if (state.executedTools) result.executed_tools = [...state.executedTools.values()]

@@ -1,4 +1,4 @@
-import {mkdir, readdir, readFile, unlink} from 'node:fs/promises'
+import {mkdir, readdir, readFile, stat, unlink} from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import {join} from 'node:path'
 
@@ -128,95 +128,6 @@ export function summarize(conversation: Conversation): ConversationSummary {
   }
 }
 
-/** The text of a message's content: strings as they are, content parts as text, images as a placeholder. */
-export function contentText(content: ChatMessage['content']): string {
-  if (content === null || content === undefined) return ''
-  if (typeof content === 'string') return content
-  return content
-    .map((part) => {
-      const value = part as {image_url?: {url?: string}; text?: unknown; type?: string}
-      if (value?.type === 'text' && typeof value.text === 'string') return value.text
-      if (value?.type === 'image_url') {
-        const url = value.image_url?.url ?? ''
-        return url.startsWith('data:')
-          ? `[image: ${url.slice(0, url.indexOf(',') + 1 || 30)}… (${url.length} chars)]`
-          : `[image: ${url}]`
-      }
-      return JSON.stringify(part)
-    })
-    .join('\n')
-}
-
-interface ToolCall {
-  function?: {arguments?: string; name?: string}
-  id?: string
-}
-
-const toolCalls = (message: ChatMessage): ToolCall[] =>
-  Array.isArray(message.tool_calls) ? (message.tool_calls as ToolCall[]) : []
-const describeCall = (call: ToolCall) => `${call.function?.name ?? '?'}(${call.function?.arguments ?? ''})`
-
-/** A plain-text transcript: a `[role]` header line, then the content, a blank line between messages. */
-export function toTranscript(conversation: Conversation, bold: (text: string) => string = (text) => text): string {
-  return conversation.messages
-    .map((message) => {
-      const header =
-        message.role === 'tool' && typeof message.tool_call_id === 'string'
-          ? `[tool ${message.tool_call_id}]`
-          : `[${message.role}]`
-      const lines = [bold(header)]
-      const body = contentText(message.content)
-      if (body) lines.push(body)
-      for (const call of toolCalls(message)) lines.push(`-> ${describeCall(call)}`)
-      return lines.join('\n') + '\n'
-    })
-    .join('\n')
-}
-
-/** A code fence longer than any run of backticks inside the text. */
-function fence(body: string, lang = ''): string {
-  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length))
-  const marks = '`'.repeat(Math.max(3, longest + 1))
-  return `${marks}${lang}\n${body}\n${marks}`
-}
-
-const ROLE_TITLES: Record<string, string> = {
-  assistant: 'Assistant',
-  developer: 'Developer',
-  system: 'System',
-  tool: 'Tool',
-  user: 'User',
-}
-
-/** The conversation as a Markdown document: a title, its metadata, then one section per message. */
-export function toMarkdown(conversation: Conversation): string {
-  const {usage} = conversation
-  const meta = [
-    `- id: \`${conversation.id}\``,
-    `- model: \`${conversation.model}\``,
-    `- created: ${conversation.created_at}`,
-    `- updated: ${conversation.updated_at}`,
-  ]
-  if (Object.keys(conversation.params).length > 0) meta.push(`- parameters: \`${JSON.stringify(conversation.params)}\``)
-  meta.push(`- tokens: ${usage.total_tokens} (prompt ${usage.prompt_tokens}, completion ${usage.completion_tokens})`)
-  const sections = conversation.messages.map((message) => {
-    let title = ROLE_TITLES[message.role] ?? message.role
-    if (message.role === 'tool' && typeof message.tool_call_id === 'string') title += ` (\`${message.tool_call_id}\`)`
-    const parts = [`## ${title}`]
-    const body = contentText(message.content)
-    // Tool results are data, not prose: fence them so they render as they were.
-    if (body) parts.push(message.role === 'tool' ? fence(body) : body)
-    for (const call of toolCalls(message)) {
-      parts.push(
-        `Tool call \`${call.function?.name ?? '?'}\`${call.id ? ` (\`${call.id}\`)` : ''}:\n\n${fence(call.function?.arguments ?? '', 'json')}`,
-      )
-    }
-    return parts.join('\n\n')
-  })
-  const title = conversation.name ?? `Conversation ${conversation.id}`
-  return [`# ${title}`, meta.join('\n'), ...sections].join('\n\n') + '\n'
-}
-
 /** Checks the parsed JSON of `<id>.json`; returns why it is not a conversation, or undefined. */
 function problemWith(value: unknown, id: string): string | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object'
@@ -296,7 +207,7 @@ export class ConversationStore {
     const now = this.now()
     const ids = new Set(await this.ids())
     let id: string
-    do id = newId(now)
+    do id = newConversationId(now)
     while (ids.has(id))
     if (init.name !== undefined) await this.assertNameFree(validateName(init.name), id)
     const stamp = now.toISOString()
@@ -409,6 +320,22 @@ export class ConversationStore {
     return renamed
   }
 
+  /**
+   * Ids of the conversation files changed after `since` (ms since the epoch, by the file's mtime), newest first,
+   * whether they can be read or not.
+   */
+  async changedSince(since: number): Promise<string[]> {
+    const changed: Array<{id: string; mtime: number}> = []
+    for (const id of await this.ids().catch(() => [])) {
+      const mtime = await stat(join(this.dir, `${id}.json`)).then(
+        (stats) => stats.mtimeMs,
+        () => Number.NEGATIVE_INFINITY,
+      )
+      if (mtime > since) changed.push({id, mtime})
+    }
+    return changed.sort((a, b) => b.mtime - a.mtime).map(({id}) => id)
+  }
+
   /** Ids of the `<id>.json` files, sorted (that is, by creation time). */
   private async ids(): Promise<string[]> {
     let entries: string[]
@@ -457,7 +384,8 @@ export class ConversationStore {
 // node:crypto is loaded when an id is first made, not with this module (~5 ms that `groq chat` without saving skips).
 const require = createRequire(import.meta.url)
 
-function newId(now: Date): string {
+/** A new conversation id for `now`: 8 base-36 digits of the time in ms, a dash, 4 random base-36 digits. */
+export function newConversationId(now: Date = new Date()): string {
   const time = now.getTime().toString(36).padStart(8, '0').slice(-8)
   const {randomInt} = require('node:crypto') as typeof import('node:crypto')
   const random = randomInt(36 ** 4)

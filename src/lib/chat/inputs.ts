@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs'
 
 import {UsageError} from '../core/errors.js'
+import {isObject, type ReadFile, readFileValue} from '../core/flag-values.js'
 import type {ChatMessage, Role} from './types.js'
 
 /**
@@ -8,49 +9,14 @@ import type {ChatMessage, Role} from './types.js'
  * `--message role=content`, and images. Every failure is a UsageError naming the flag and the file.
  */
 
-/** Reads a file named by a flag; injectable for tests. */
-export type ReadFile = (path: string) => Buffer
-
 export const readFileDefault: ReadFile = (path) => readFileSync(path)
 
 /** `--message role=content` roles; tool and function messages need more fields: use --messages. */
 export const MESSAGE_ROLES = ['system', 'developer', 'user', 'assistant'] as const
 const FILE_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function'])
 
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-/** A flag value that is inline JSON (starts with { or [) or else the path of a JSON file. */
-export function readJson(flag: string, value: string, read: ReadFile): unknown {
-  const inline = /^\s*[[{]/.test(value)
-  const text = inline ? value : readText(flag, value, read)
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    const where = inline ? 'is not valid JSON' : `${value} is not valid JSON`
-    throw new UsageError(`${flag}: ${where} (${(error as Error).message})`)
-  }
-}
-
-export function readJsonObject(flag: string, value: string, read: ReadFile): Record<string, unknown> {
-  const parsed = readJson(flag, value, read)
-  if (!isObject(parsed)) throw new UsageError(`${flag}: expected a JSON object`)
-  return parsed
-}
-
-export function readText(flag: string, path: string, read: ReadFile): string {
-  return readBytes(flag, path, read).toString('utf8')
-}
-
-function readBytes(flag: string, path: string, read: ReadFile): Buffer {
-  try {
-    return read(path)
-  } catch (error) {
-    const {code} = error as NodeJS.ErrnoException
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message
-    throw new UsageError(`${flag}: cannot read ${path} (${reason})`)
-  }
-}
+export const readText = (flag: string, path: string, read: ReadFile): string =>
+  readFileValue(flag, path, read).toString('utf8')
 
 export function fileExists(path: string, read: ReadFile): boolean {
   try {
@@ -128,7 +94,7 @@ const IMAGE_SIGNATURES: Array<{mime: string; test(bytes: Buffer): boolean}> = [
 /** An image URL as is, or a local file as a base64 data URL with its real mime type. */
 export function imageURL(value: string, read: ReadFile = readFileDefault): string {
   if (/^https?:\/\//i.test(value) || /^data:image\/[\w.+-]+;base64,/i.test(value)) return value
-  const bytes = readBytes('--image', value, read)
+  const bytes = readFileValue('--image', value, read)
   const match = IMAGE_SIGNATURES.find((signature) => signature.test(bytes))
   if (!match) throw new UsageError(`--image: ${value} is not a PNG, JPEG, GIF, WebP or BMP image`)
   return `data:${match.mime};base64,${bytes.toString('base64')}`

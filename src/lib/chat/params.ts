@@ -13,6 +13,7 @@
  */
 
 import {UsageError} from '../core/errors.js'
+import {parseNumberValue} from '../core/flag-values.js'
 
 export type ParamType =
   | {kind: 'array'}
@@ -48,8 +49,6 @@ export const RESPONSE_FORMATS = ['text', 'json_object', 'json_schema'] as const
 export const TOOL_CHOICES = ['none', 'auto', 'required'] as const
 export const MAX_STOP = 4
 export const MAX_TOOLS = 128
-/** The largest integer a JSON number carries exactly (2^53-1). */
-export const MAX_EXACT_INTEGER = Number.MAX_SAFE_INTEGER
 export const LOGIT_BIAS_RANGE = {max: 100, min: -100} as const
 
 /** In the order the request body is built (the order of the fields in a saved conversation's params). */
@@ -261,14 +260,6 @@ export const OWN_FIELDS: Readonly<Record<string, string>> = {
 
 // ---- reading and checking values -----------------------------------------------------------------
 
-const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i
-
-/** A number typed as text: decimal notation only (`0x10`, `0b1`, `Infinity` and blanks are not numbers). */
-export function numberFromText(text: string): number | undefined {
-  const trimmed = text.trim()
-  return DECIMAL.test(trimmed) ? Number(trimmed) : undefined
-}
-
 /**
  * Why a value does not fit its parameter. For numbers: `type` (not a number, or not whole), `range` (outside the
  * parameter's range), `exact` (a whole number too large for JSON to carry exactly). Otherwise a phrase that
@@ -354,45 +345,15 @@ function logitBiasMisfit(value: unknown): Misfit | undefined {
   return undefined
 }
 
-/** ` (must be from 0 to 2)`, ` (must be 1 or more)`, or nothing: the range as a flag error says it. */
-export function rangeText(type: NumericType): string {
-  const {max, min} = type
-  if (min !== undefined && max !== undefined)
-    return min === max ? ` (must be ${min})` : ` (must be from ${min} to ${max})`
-  if (min !== undefined) return ` (must be ${min} or more)`
-  if (max !== undefined) return ` (must be ${max} or less)`
-  return ''
-}
-
-/**
- * A misfit in a flag's voice: `--temperature: 3 is out of range (must be from 0 to 2)`. `label` names the flag
- * (`--temperature`, `--param temperature`), `raw` is the value as typed.
- */
-export function flagMessage(label: string, raw: string, type: ParamType, problem: Misfit): string {
-  if (problem.kind === 'detail') {
-    return type.kind === 'enum' ? `${label}: "${raw}" ${problem.text}` : `${label}: ${problem.text}`
-  }
-  const numeric = type as NumericType
-  if (problem.kind === 'type') {
-    return `${label}: "${raw}" is not ${numeric.kind === 'integer' ? 'a whole number' : 'a number'}${rangeText(numeric)}`
-  }
-  if (problem.kind === 'exact') {
-    return `${label}: ${raw} is out of range (whole numbers are sent exactly only up to ±${MAX_EXACT_INTEGER})`
-  }
-  return `${label}: ${raw} is out of range${rangeText(numeric)}`
-}
-
 /** A number flag's value: decimal text in the parameter's range; else a UsageError naming the flag. */
 export function readNumberFlag(label: string, raw: string, type: NumericType): number {
-  const value = numberFromText(raw)
-  const problem = value === undefined ? ({kind: 'type'} as const) : numberMisfit(type, value)
-  if (problem) throw new UsageError(flagMessage(label, raw, type, problem))
-  return value as number
+  return parseNumberValue(label, raw, {integer: type.kind === 'integer', max: type.max, min: type.min})
 }
 
-/** Throws a UsageError in a flag's voice when `value` does not fit the parameter; returns it otherwise. */
+/** Throws a UsageError in a flag's voice (`--logit-bias: …`) when `value` does not fit; returns it otherwise. */
 export function checkFlagValue<T>(label: string, raw: string, type: ParamType, value: T): T {
   const problem = misfit(type, value)
-  if (problem) throw new UsageError(flagMessage(label, raw, type, problem))
-  return value
+  if (!problem) return value
+  const text = problem.kind === 'detail' ? problem.text : 'is not a valid value' // numbers go to readNumberFlag
+  throw new UsageError(type.kind === 'enum' ? `${label}: "${raw}" ${text}` : `${label}: ${text}`)
 }

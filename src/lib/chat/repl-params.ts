@@ -1,14 +1,6 @@
 import {UsageError} from '../core/errors.js'
-import {
-  chatParam,
-  type Misfit,
-  misfit,
-  numberFromText,
-  numberMisfit,
-  type NumericType,
-  OWN_FIELDS,
-  type ParamType,
-} from './params.js'
+import {decimalNumber} from '../core/flag-values.js'
+import {chatParam, type Misfit, misfit, numberMisfit, type NumericType, OWN_FIELDS, type ParamType} from './params.js'
 
 /**
  * The REPL's `/set NAME VALUE`: the value typed as text, read by the type the table of chat/params.ts gives the
@@ -65,7 +57,7 @@ function readValue(name: string, type: ParamType, text: string): unknown {
     }
     case 'integer':
     case 'number': {
-      const value = numberFromText(text)
+      const value = decimalNumber(text)
       if (value === undefined || numberMisfit(type, value)) {
         throw new UsageError(`${name} must be ${rangeText(type)}, not ${text}`)
       }

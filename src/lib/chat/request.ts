@@ -1,18 +1,8 @@
 import {basename, extname} from 'node:path'
 
 import {UsageError} from '../core/errors.js'
-import {
-  isObject,
-  parseMessageFlag,
-  type ReadFile,
-  readFileDefault,
-  readJson,
-  readJsonObject,
-  readMessagesFile,
-  readText,
-  fileExists,
-  userMessage,
-} from './inputs.js'
+import {isObject, type ReadFile, readJsonObjectValue, readJsonValue} from '../core/flag-values.js'
+import {fileExists, parseMessageFlag, readFileDefault, readMessagesFile, readText, userMessage} from './inputs.js'
 import {
   CHAT_PARAMS,
   type ChatParam,
@@ -123,7 +113,7 @@ function readFlag(param: ChatParam, raw: boolean | string | string[], read: Read
     }
     case 'logit_bias':
     case 'object': {
-      return checkFlagValue(label, raw, type, readJsonObject(label, raw, read))
+      return checkFlagValue(label, raw, type, readJsonObjectValue(label, raw, read))
     }
     default: {
       return checkFlagValue(label, raw, type, raw)
@@ -203,7 +193,7 @@ function buildResponseFormat(
   if (format !== undefined && format !== 'json_schema') {
     throw new UsageError(`--schema: only goes with --response-format json_schema (got ${format})`)
   }
-  const parsed = readJsonObject('--schema', schema, read)
+  const parsed = readJsonObjectValue('--schema', schema, read)
   // Either the `json_schema` object itself ({name, schema, strict?}) or a bare JSON Schema.
   if (isObject(parsed.schema) && typeof parsed.name === 'string') {
     if (!NAME_PATTERN.test(parsed.name))
@@ -222,7 +212,7 @@ function buildResponseFormat(
 function parseTool(value: string, read: ReadFile): Record<string, unknown>[] {
   const trimmed = value.trim()
   if ((BUILTIN_TOOLS as readonly string[]).includes(trimmed) && !fileExists(trimmed, read)) return [{type: trimmed}]
-  const parsed = readJson('--tool', value, read)
+  const parsed = readJsonValue('--tool', value, read)
   const items = Array.isArray(parsed) ? parsed : [parsed]
   return items.map((item, index) => {
     const at = Array.isArray(parsed)
@@ -270,7 +260,7 @@ function parseToolChoice(value: string, tools: Record<string, unknown>[]): unkno
 /** A document: {id?, source} JSON as is, other JSON as a json source, any other file as a text source. */
 function parseDocument(value: string, read: ReadFile): Record<string, unknown> {
   if (/^\s*\{/.test(value) || extname(value).toLowerCase() === '.json') {
-    const parsed = readJsonObject('--document', value, read)
+    const parsed = readJsonObjectValue('--document', value, read)
     return isObject(parsed.source) ? parsed : {source: {type: 'json', data: parsed}}
   }
   return {source: {type: 'text', text: readText('--document', value, read)}}

@@ -1,10 +1,8 @@
-import {readdir, stat} from 'node:fs/promises'
-import {join} from 'node:path'
-
 import type {ConversationStore} from './conversations.js'
 import {CliError} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
-import type {ReplStore} from './repl.js'
+import {OWN_FIELDS} from './params.js'
+import type {ReplStore} from './repl-store.js'
 import type {ChatMessage, ChatRequest, Conversation} from './types.js'
 
 /**
@@ -13,15 +11,13 @@ import type {ChatMessage, ChatRequest, Conversation} from './types.js'
  * (src/lib/chat/conversations.ts) owns the files.
  */
 
-/** Request fields that are not parameters of the conversation (never saved in `params`, never taken from it). */
-const NOT_PARAMS = new Set(['messages', 'model', 'stream', 'stream_options'])
-
-/** A request's parameters: everything but model, messages and the streaming fields. */
+/**
+ * A request's parameters: everything but model, messages and the streaming fields (OWN_FIELDS: never saved in a
+ * conversation's `params`, never taken from it).
+ */
 export function paramsOf(source: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(source).filter(([key]) => !NOT_PARAMS.has(key)))
+  return Object.fromEntries(Object.entries(source).filter(([key]) => !(key in OWN_FIELDS)))
 }
-
-const FILE_PATTERN = /^([0-9a-z]{8}-[0-9a-z]{4})\.json$/
 
 /**
  * The conversation `-c` continues: the most recently updated one. A conversation file that cannot
@@ -32,24 +28,8 @@ const FILE_PATTERN = /^([0-9a-z]{8}-[0-9a-z]{4})\.json$/
 export async function latestConversation(store: ConversationStore): Promise<Conversation> {
   const {conversation} = await store.latest()
   const since = conversation ? Date.parse(conversation.updated_at) : Number.NEGATIVE_INFINITY
-  let files: string[] = []
-  try {
-    files = await readdir(store.dir)
-  } catch {
-    // no directory: no conversations
-  }
-  const newer: Array<{id: string; mtime: number}> = []
-  for (const file of files) {
-    const id = FILE_PATTERN.exec(file)?.[1]
-    if (!id || id === conversation?.id) continue
-    const mtime = await stat(join(store.dir, file)).then(
-      (stats) => stats.mtimeMs,
-      () => Number.NEGATIVE_INFINITY,
-    )
-    if (mtime > since) newer.push({id, mtime})
-  }
   // load() of an unreadable file throws, naming it; a readable one (renamed, say) is just older.
-  for (const {id} of newer.sort((a, b) => b.mtime - a.mtime)) await store.load(id)
+  for (const id of await store.changedSince(since)) if (id !== conversation?.id) await store.load(id)
   if (!conversation) {
     throw new CliError(
       'No saved conversation to continue: chats from a terminal are saved, others with --save (see: groq conversations list)',

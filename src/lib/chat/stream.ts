@@ -1,9 +1,8 @@
 import {StringDecoder} from 'node:string_decoder'
 
-import {CliError} from '../core/errors.js'
+import {CliError, networkCause} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
 import {type ChatChunk, ChunkAssembler} from './assemble.js'
-import {ChunkTemplate} from './fast-chunk.js'
 import {SSEParser} from './sse.js'
 
 export interface StreamCallbacks {
@@ -57,23 +56,11 @@ function errorLine(value: unknown): string {
   return String(value)
 }
 
-/** The innermost message under fetch's "terminated" wrapper: "other side closed", ECONNRESET, … */
-function causeText(error: unknown): string {
-  let current: unknown = error
-  let text = ''
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const {code} = current as {code?: unknown}
-    text = typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code : current.message
-    current = (current as {cause?: unknown}).cause
-  }
-  return text
-}
-
 const isAbort = (error: unknown) =>
   error instanceof Error && (error.name === 'AbortError' || error.constructor.name === 'APIUserAbortError')
 
-/** A response body: a WHATWG stream (fetch) or a Node stream (node:http, our transport). */
-export type Body = NodeJS.ReadableStream | ReadableStream<Uint8Array>
+/** A response body: the Node stream our node:http transport (src/lib/http/transport.ts) answers with. */
+export type Body = NodeJS.ReadableStream
 
 /**
  * Reads a chat completion SSE body: parses every chunk, folds it into the completion, and hands
@@ -92,27 +79,10 @@ export async function readChatStream(body: Body, options: StreamOptions = {}): P
   let firstDeltaAt: number | undefined
   let pending: Promise<unknown> | undefined
 
-  const template = new ChunkTemplate()
   const parser = new SSEParser((data, event) => {
     if (done) return
     if (data.startsWith('[DONE]')) {
       done = true
-      return
-    }
-    const text = template.match(data)
-    if (text !== undefined) {
-      // The common chunk: the same bytes as the template but its text (see fast-chunk.ts).
-      if (onChunk) onChunk(data)
-      const field = template.field!
-      assembler.appendText(field, text)
-      if (text) {
-        if (field === 'content') content += text
-        else reasoning += text
-        if (firstDeltaAt === undefined) {
-          firstDeltaAt = performance.now()
-          flush()
-        }
-      }
       return
     }
     let chunk: ChatChunk
@@ -124,7 +94,6 @@ export async function readChatStream(body: Body, options: StreamOptions = {}): P
     if (event === 'error' || chunk.error) throw failure(`Stream error: ${errorLine(chunk.error ?? chunk)}`)
     if (onChunk) onChunk(data)
     assembler.add(chunk)
-    if (event === undefined) template.learn(data, chunk)
     const choice = chunk.choices?.[0]
     const delta = choice?.delta
     if (delta && (choice.index ?? 0) === 0) {
@@ -187,9 +156,15 @@ export async function readChatStream(body: Body, options: StreamOptions = {}): P
     )
 
   try {
-    await ('getReader' in body
-      ? readWeb(body, {cut, deliver, feed, finish, idleTimeoutMs: options.idleTimeoutMs, isDone: () => done, stalled})
-      : readNode(body, {cut, deliver, feed, finish, idleTimeoutMs: options.idleTimeoutMs, isDone: () => done, stalled}))
+    await readNode(body, {
+      cut,
+      deliver,
+      feed,
+      finish,
+      idleTimeoutMs: options.idleTimeoutMs,
+      isDone: () => done,
+      stalled,
+    })
   } catch (error) {
     if (signal?.aborted || (isAbort(error) && !(error instanceof StreamError)))
       return {assembler, firstDeltaAt, interrupted: true}
@@ -209,7 +184,7 @@ export async function readChatStream(body: Body, options: StreamOptions = {}): P
 const formatMs = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`)
 
 const causeSuffix = (error: unknown) => {
-  const cause = causeText(error)
+  const cause = networkCause(error, true)
   return cause ? ` (${cause})` : ''
 }
 
@@ -224,48 +199,6 @@ interface Driver {
   idleTimeoutMs?: number
   isDone(): boolean
   stalled(): Error
-}
-
-/** fetch's body: one awaited read per network chunk. */
-async function readWeb(body: ReadableStream<Uint8Array>, driver: Driver): Promise<void> {
-  const reader = body.getReader()
-  const decoder = new TextDecoder()
-  let idle = false
-  let ended = false
-  const timer = driver.idleTimeoutMs
-    ? setTimeout(() => {
-        idle = true
-        reader.cancel().catch(() => {})
-      }, driver.idleTimeoutMs)
-    : undefined
-  try {
-    for (;;) {
-      let result: Awaited<ReturnType<typeof reader.read>>
-      try {
-        result = await reader.read()
-      } catch (error) {
-        if (isAbort(error)) throw error
-        throw driver.cut(error)
-      }
-      if (idle) throw driver.stalled()
-      if (result.done) {
-        ended = true
-        driver.feed(decoder.decode())
-        driver.finish()
-        await driver.deliver()
-        return
-      }
-      timer?.refresh()
-      driver.feed(decoder.decode(result.value, {stream: true}))
-      const wait = driver.deliver()
-      if (wait) await wait
-      if (driver.isDone()) return
-    }
-  } finally {
-    if (timer) clearTimeout(timer)
-    // After [DONE] nothing more is needed; cancelling also frees the connection on an early stop.
-    if (!ended) reader.cancel().catch(() => {})
-  }
 }
 
 /** A Node stream (our node:http transport): 'data' events, no promise per read. */

@@ -1,16 +1,11 @@
 import type {GroqClient} from '../http/client.js'
 import {type Completion, historyMessage} from './assemble.js'
-import {readChatStream} from './stream.js'
+import {type Body, readChatStream} from './stream.js'
 import type {ChatMessage, ChatRequest, SendTurn, TurnOptions, TurnResult, Usage} from './types.js'
 
 export interface SendTurnOptions {
   /** A stream with no byte for this long fails with a network error (default: none). */
   idleTimeoutMs?: number
-  /**
-   * 'node' (default): the client's transport (src/lib/http/transport.ts, on node:http), which the stream
-   * reader consumes without a promise per network read; 'fetch': Node's global fetch (for comparison).
-   */
-  transport?: 'fetch' | 'node'
 }
 
 /**
@@ -21,8 +16,7 @@ export interface SendTurnOptions {
  * Errors before the answer starts (HTTP status, network) are the SDK's own errors, thrown as is.
  * Ctrl-C (the signal) gives `interrupted: true` and whatever arrived so far, for the REPL to keep.
  */
-export function createSendTurn(sdkClient: GroqClient, sendOptions: SendTurnOptions = {}): SendTurn {
-  const client = sendOptions.transport === 'fetch' ? sdkClient.withOptions({fetch: globalThis.fetch}) : sdkClient
+export function createSendTurn(client: GroqClient, sendOptions: SendTurnOptions = {}): SendTurn {
   return async function sendTurn(request: ChatRequest, options: TurnOptions): Promise<TurnResult> {
     const startedAt = performance.now()
     const {signal} = options
@@ -56,7 +50,7 @@ export function createSendTurn(sdkClient: GroqClient, sendOptions: SendTurnOptio
       }
     }
 
-    let response: {body: NodeJS.ReadableStream | ReadableStream<Uint8Array> | null}
+    let response: {body: Body | ReadableStream<Uint8Array> | null}
     try {
       response = await create(body, {signal}).asResponse()
     } catch (error) {
@@ -64,7 +58,7 @@ export function createSendTurn(sdkClient: GroqClient, sendOptions: SendTurnOptio
       throw error
     }
     if (!response.body) throw new Error('The API answered a stream request without a body')
-    const result = await readChatStream(response.body, {
+    const result = await readChatStream(await nodeBody(response.body), {
       idleTimeoutMs: sendOptions.idleTimeoutMs,
       onChunk: options.onChunk,
       onDelta: options.onDelta,
@@ -89,4 +83,15 @@ export function createSendTurn(sdkClient: GroqClient, sendOptions: SendTurnOptio
 function interruptedTurn(startedAt: number): TurnResult {
   const message: ChatMessage = {content: '', role: 'assistant'}
   return {completion: {}, interrupted: true, message, timing: {totalMs: performance.now() - startedAt}}
+}
+
+/**
+ * Our transport answers with the node:http IncomingMessage (src/lib/http/transport.ts), which the stream reader
+ * takes as is. A client on another fetch (global fetch, in some tests) gives a WHATWG stream: adapted, so there is
+ * one reading path.
+ */
+async function nodeBody(body: Body | ReadableStream<Uint8Array>): Promise<Body> {
+  if (!('getReader' in body)) return body
+  const {Readable} = await import('node:stream')
+  return Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>)
 }

@@ -1,8 +1,16 @@
 import {Command, Flags, type Interfaces} from './oclif.js'
 
 import {type ClientOptions, type GroqClient, createClient} from '../http/client.js'
-import {type ModelEndpoint, type OutputFormat, OUTPUT_FORMATS, type Settings, resolveSettings} from './config.js'
-import {describeError, UsageError} from './errors.js'
+import {
+  DEFAULT_PROFILE,
+  type ModelEndpoint,
+  type OutputFormat,
+  OUTPUT_FORMATS,
+  type Settings,
+  resolveSettings,
+} from './config.js'
+import {CliError, describeError, UsageError} from './errors.js'
+import {ExitCode} from './exit-codes.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
 import {colorEnabled, getIO, type IO, isStdoutTTY, write} from './io.js'
 import {defaultFormat, render} from '../output/format.js'
@@ -119,11 +127,28 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
+  /** Commands that create the profile they are given (auth login, config set); others refuse a missing one. */
+  static createsProfile = false
+
   /** Settings from flags, environment and config file, read on first use. */
   protected get settings(): Settings {
     if (!this.cachedSettings) {
       const flags = this.flags as BaseFlags<typeof BaseCommand>
-      this.cachedSettings = resolveSettings(flags, this.io.env)
+      const resolved = resolveSettings(flags, this.io.env)
+      const {config, profile} = resolved
+      // A profile named with --profile or GROQ_PROFILE must exist for a command that reads it (exit 4), so a
+      // typo never silently runs with no settings; "default" and a file without profiles are fine.
+      const named = flags.profile !== undefined || Boolean(this.io.env.GROQ_PROFILE)
+      if (named && !(profile in config.file.profiles) && !(this.ctor as typeof BaseCommand).createsProfile) {
+        const known = Object.keys(config.file.profiles)
+        if (known.length > 0 || profile !== DEFAULT_PROFILE) {
+          throw new CliError(
+            `Profile "${profile}" does not exist${known.length > 0 ? ` (profiles: ${known.join(', ')})` : ''}; create it with: groq auth login --profile ${profile}`,
+            ExitCode.notFound,
+          )
+        }
+      }
+      this.cachedSettings = resolved
       if (this.cachedSettings.warning) this.warnLine(this.cachedSettings.warning)
     }
     return this.cachedSettings

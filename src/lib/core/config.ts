@@ -16,7 +16,7 @@ export const DEFAULT_PROFILE = 'default'
 export const MODEL_ENDPOINTS = ['chat', 'transcribe', 'translate', 'speak', 'embed', 'rerank', 'responses'] as const
 export type ModelEndpoint = (typeof MODEL_ENDPOINTS)[number]
 
-type SettingValue = boolean | number | string
+export type SettingValue = boolean | number | string
 
 interface SettingSpec {
   description: string
@@ -102,6 +102,8 @@ export interface Profile {
 }
 
 export interface ConfigFile {
+  /** The profile used when neither --profile nor GROQ_PROFILE names one (`groq auth switch`). */
+  default_profile?: string
   profiles: Record<string, Profile>
 }
 
@@ -146,8 +148,13 @@ export async function saveConfig(loaded: LoadedConfig): Promise<void> {
   await writeFileAtomic(loaded.path, JSON.stringify(loaded.file, null, 2) + '\n', 0o600)
 }
 
-export function profileName(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return flag || env.GROQ_PROFILE || DEFAULT_PROFILE
+export function profileName(flag: string | undefined, env: NodeJS.ProcessEnv, file?: ConfigFile): string {
+  return flag || env.GROQ_PROFILE || file?.default_profile || DEFAULT_PROFILE
+}
+
+/** Where the active profile's name came from. */
+export function profileSource(flag: string | undefined, env: NodeJS.ProcessEnv): 'env' | 'file' | 'flag' {
+  return flag ? 'flag' : env.GROQ_PROFILE ? 'env' : 'file'
 }
 
 /** Refuses a key `groq config` does not know, listing the ones it does. */
@@ -218,7 +225,7 @@ export const DEFAULT_MAX_RETRIES = 2
 /** Precedence everywhere: flag, then environment, then the profile in the config file. */
 export function resolveSettings(flags: FlagInputs, env: NodeJS.ProcessEnv): Settings {
   const config = loadConfig(env)
-  const profile = profileName(flags.profile, env)
+  const profile = profileName(flags.profile, env, config.file)
   const profileData = config.file.profiles[profile] ?? {}
   let warning: string | undefined
 

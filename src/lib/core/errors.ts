@@ -82,15 +82,21 @@ function isApiError(error: unknown): error is ApiErrorLike {
   return error instanceof Error && 'status' in error && 'headers' in error && 'error' in error
 }
 
-/** The innermost system error code (ECONNREFUSED, ENOTFOUND, …) under fetch's wrappers. */
-function networkCause(error: unknown): string | undefined {
+/**
+ * Why a connection failed, from under fetch's and the SDK's wrappers: the innermost system error code
+ * (ECONNREFUSED, ECONNRESET, …); without one, the innermost message when `orMessage` ("other side closed").
+ */
+export function networkCause(error: unknown, orMessage = false): string | undefined {
   let current: unknown = error
+  let code: string | undefined
+  let message: string | undefined
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const {code} = current as {code?: unknown}
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code
+    const value = (current as {code?: unknown}).code
+    if (typeof value === 'string' && /^E[A-Z_]+$/.test(value)) code = value
+    message = current.message
     current = (current as {cause?: unknown}).cause
   }
-  return undefined
+  return code ?? (orMessage ? message : undefined)
 }
 
 export interface ErrorContext {

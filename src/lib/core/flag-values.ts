@@ -26,13 +26,29 @@ function rangeText({max, min}: NumberRange): string {
   return ''
 }
 
-/** A decimal number (no hex, no exponent overflow) within the range; `flag` is e.g. `--temperature`. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i
+
+/** A number typed as text: decimal notation only (`0x10`, `0b1`, `Infinity`, `1_000` and blanks are not numbers). */
+export function decimalNumber(text: string): number | undefined {
+  const trimmed = text.trim()
+  return DECIMAL.test(trimmed) ? Number(trimmed) : undefined
+}
+
+/**
+ * A decimal number (no hex, no exponent overflow) within the range; `flag` is e.g. `--temperature`. A whole
+ * number must also be one JSON carries exactly (at most 2^53-1 either way): 99999999999999999999 would be sent
+ * as 1e20.
+ */
 export function parseNumberValue(flag: string, raw: string, range: NumberRange = {}): number {
-  const text = raw.trim()
-  const value = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : Number.NaN
+  const value = decimalNumber(raw) ?? Number.NaN
   const what = range.integer ? 'a whole number' : 'a number'
-  if (!Number.isFinite(value) || (range.integer && !Number.isSafeInteger(value))) {
+  if (!Number.isFinite(value) || (range.integer && !Number.isInteger(value))) {
     throw new UsageError(`${flag}: "${raw}" is not ${what}${rangeText(range)}`)
+  }
+  if (range.integer && !Number.isSafeInteger(value)) {
+    throw new UsageError(
+      `${flag}: ${raw} is out of range (whole numbers are sent exactly only up to ±${Number.MAX_SAFE_INTEGER})`,
+    )
   }
   if ((range.min !== undefined && value < range.min) || (range.max !== undefined && value > range.max)) {
     throw new UsageError(`${flag}: ${raw} is out of range${rangeText(range)}`)
