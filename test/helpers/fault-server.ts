@@ -25,16 +25,20 @@
  * - `slow(fault, delayMs)`: any fault, after a delay
  * - `sse(events, {cutAfter?})`: a text/event-stream of `data:` events (objects are JSON), ending in `data: [DONE]`,
  *   or cut after `cutAfter` events
- * - `custom((req, res, body) => …)`: anything else (an upload cut mid-way: destroy `req` after N bytes, say)
+ * - `cutUpload(afterBytes)`: the connection is cut once that much of the request body has arrived (no answer)
+ * - `custom((req, res, body) => …)`: anything else
  *
  * For the files, batches and audio commands: add routes for their paths (`POST /openai/v1/files`,
  * `GET /openai/v1/files/ID/content`, `GET /openai/v1/batches/ID`, `POST /openai/v1/audio/speech`, …) with
- * `cutBody` (a download cut mid-way), `custom` (an upload cut mid-way) and `rateLimited` (429 while polling).
+ * `cutBody` (a download cut mid-way), `cutUpload` (an upload cut mid-way) and `rateLimited` (429 while polling).
  */
 import {createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {Socket} from 'node:net'
 
-export type FaultHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void> | void
+export type FaultHandler = ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void> | void) & {
+  /** Set by faults that read the request body themselves (cutUpload): the server then hands them `req` unread. */
+  readsBody?: boolean
+}
 
 export interface FaultRequest {
   method: string
@@ -160,6 +164,28 @@ export const fault = {
   custom(handler: FaultHandler): FaultHandler {
     return handler
   },
+
+  /**
+   * An upload cut mid-way: the connection is destroyed once `afterBytes` of the request body have arrived, before
+   * any answer. The request is recorded with its headers (Content-Length says what was promised), not its body.
+   */
+  cutUpload(afterBytes: number): FaultHandler {
+    const handler: FaultHandler = (req) =>
+      new Promise<void>((resolve) => {
+        let seen = 0
+        const cut = () => {
+          req.socket.destroy()
+          resolve()
+        }
+        req.on('data', (chunk: Buffer) => {
+          seen += chunk.length
+          if (seen >= afterBytes) cut()
+        })
+        req.on('end', cut)
+      })
+    handler.readsBody = true
+    return handler
+  },
 }
 
 export async function startFaultServer(options: FaultServerOptions): Promise<FaultServer> {
@@ -169,9 +195,14 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
   const connectionIds = new WeakMap<Socket, number>()
   let connections = 0
   const server = createServer(async (req, res) => {
-    const body = await readBody(req)
     const path = req.url ?? '/'
     const route = `${req.method} ${path.split('?')[0]}`
+    const key = route in options.routes ? route : '*' in options.routes ? '*' : undefined
+    const handlers = key ? ([] as FaultHandler[]).concat(options.routes[key]) : []
+    const index = key ? (counts.get(key) ?? 0) : 0
+    if (key) counts.set(key, index + 1)
+    const handler = handlers[Math.min(index, handlers.length - 1)]
+    const body = handler?.readsBody ? Buffer.alloc(0) : await readBody(req)
     requests.push({
       body,
       connection: connectionIds.get(req.socket) ?? 0,
@@ -180,8 +211,7 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       path,
       text: body.toString('utf8'),
     })
-    const key = route in options.routes ? route : '*' in options.routes ? '*' : undefined
-    if (!key) {
+    if (!handler) {
       fault.json(404, groqError(`Unknown request URL: ${route}`, 'invalid_request_error', 'unknown_url'))(
         req,
         res,
@@ -189,11 +219,8 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       )
       return
     }
-    const handlers = ([] as FaultHandler[]).concat(options.routes[key])
-    const index = counts.get(key) ?? 0
-    counts.set(key, index + 1)
     try {
-      await handlers[Math.min(index, handlers.length - 1)](req, res, body)
+      await handler(req, res, body)
     } catch {
       req.socket.destroy()
     }
