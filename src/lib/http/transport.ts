@@ -341,6 +341,46 @@ export interface TransportOptions {
   timeoutMs?: number
 }
 
+/**
+ * The one line for an answer that is not what the request asked for: `200 OK from POST /openai/v1/chat/completions,
+ * but the body is not JSON (text/html, 1234 bytes: "<html>…") [request id req_…]`. `body` is what was read of it.
+ */
+export function badResponse(
+  response: {
+    headers: {get(name: string): null | string}
+    method?: string
+    status: number
+    statusText?: string
+    url: string
+  },
+  what: string,
+  body: Buffer | string,
+): BadResponseError {
+  const requestId = response.headers.get('x-request-id')
+  const where = `${(response.method ?? 'POST').toUpperCase()} ${new URL(response.url).pathname}`
+  return new BadResponseError(
+    `${response.status} ${response.statusText || 'OK'} from ${where}, but ${what} (${describeBody(body, response.headers.get('content-type'))})` +
+      (requestId ? ` [request id ${requestId}]` : ''),
+  )
+}
+
+/** At most `limit` bytes of a body (for an error line), the rest left unread and the body destroyed. */
+export async function readSome(body: NodeJS.ReadableStream, limit = 64 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  try {
+    for await (const chunk of body) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
+      chunks.push(bytes)
+      size += bytes.length
+      if (size >= limit) break
+    }
+  } catch {
+    // what arrived is enough for the line
+  }
+  return Buffer.concat(chunks).subarray(0, limit)
+}
+
 /** Every agent made, so that closeConnections() can end what a command left open. */
 const agents = new Set<Agent>()
 
@@ -484,14 +524,8 @@ export function createFetch(env: NodeJS.ProcessEnv, options: TransportOptions = 
         let consumed: Promise<Buffer> | undefined
         const bytes = () => (consumed ??= collect(readable))
         const checkJson = init.expect === 'json' && ok && status !== 204
-        const bad = (what: string, buffer: Buffer) => {
-          const requestId = responseHeaders.get('x-request-id')
-          const where = `${method} ${url.pathname}`
-          return new BadResponseError(
-            `${status} ${statusText || 'OK'} from ${where}, but ${what} (${describeBody(buffer, responseHeaders.get('content-type'))})` +
-              (requestId ? ` [request id ${requestId}]` : ''),
-          )
-        }
+        const bad = (what: string, buffer: Buffer) =>
+          badResponse({headers: responseHeaders, method, status, statusText, url: url.href}, what, buffer)
         resolve({
           body: readable,
           get bodyUsed() {
