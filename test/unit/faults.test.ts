@@ -152,7 +152,7 @@ describe('3. retries: one stderr line each, -q hides them, a long Retry-After is
     expect(result.exitCode).toBe(5)
     expect(result.stdout).toBe('')
     expect(result.stderr).toMatch(
-      /^Error: 429 Too Many Requests: Rate limit reached for requests \(requests, rate_limit_exceeded\) \[request id req_fault\]; retry after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 60 min, more than max_retry_wait 60 s, so not waited\)\n$/,
+      /^Error: 429 Too Many Requests: Rate limit reached for requests \(requests, rate_limit_exceeded\) \[request id req_fault\]; retry after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 1 h, more than max_retry_wait 1 min, so not waited\)\n$/,
     )
   })
 
@@ -162,7 +162,7 @@ describe('3. retries: one stderr line each, -q hides them, a long Retry-After is
     const result = await run(ModelsList, [], {env})
     expect(server.requests).toHaveLength(1)
     expect(result.exitCode).toBe(5)
-    expect(result.stderr).toMatch(/; retry after .+ \(in 2 s, more than max_retry_wait 1 s, so not waited\)\n$/)
+    expect(result.stderr).toMatch(/; retry after .+ \(in 2\.0 s, more than max_retry_wait 1\.0 s, so not waited\)\n$/)
   })
 
   it('x-should-retry: false is obeyed; a 400 is never retried', async () => {

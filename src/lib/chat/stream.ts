@@ -306,7 +306,8 @@ function readNode(body: NodeJS.ReadableStream, driver: Driver): Promise<void> {
     }
     const onError = (error: Error) => {
       // The transport's own watchdog (no byte for --timeout) says the same as ours.
-      if (!stopping) settle(isAbort(error) ? error : error instanceof TimeoutError ? driver.stalled() : driver.cut(error))
+      if (!stopping)
+        settle(isAbort(error) ? error : error instanceof TimeoutError ? driver.stalled() : driver.cut(error))
     }
     // A socket closed before 'end' without an error event: the connection was cut.
     const onClose = () => {

@@ -49,7 +49,11 @@ export function createSendTurn(client: GroqClient, sendOptions: SendTurnOptions 
       const message = completion.choices?.[0]?.message
       // A JSON object without an answer in it (an error body sent with 200, a proxy's own JSON): said, not saved.
       if (!message || typeof message !== 'object') {
-        throw badResponse({...answer, method: 'POST'}, 'the answer has no choices[0].message', JSON.stringify(completion))
+        throw badResponse(
+          {...answer, method: 'POST'},
+          'the answer has no choices[0].message',
+          JSON.stringify(completion),
+        )
       }
       const firstDeltaAt = performance.now()
       if (typeof message.reasoning === 'string' && message.reasoning && options.onReasoning)

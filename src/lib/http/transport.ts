@@ -3,6 +3,7 @@ import {createRequire} from 'node:module'
 import {Readable} from 'node:stream'
 
 import {BadResponseError, describeBody, redactURL, TimeoutError} from '../core/errors.js'
+import {rememberRateLimits} from '../core/rate-limits.js'
 
 /**
  * The HTTP transport: a minimal fetch on node:http(s), handed to groq-sdk as its `fetch` (wrapped in the retry
@@ -339,6 +340,13 @@ export interface TransportOptions {
   Headers?: HeadersClass
   /** No byte moving for this long fails the request (TimeoutError, exit 6); default 60 s. */
   timeoutMs?: number
+  /** Told of every answer (each attempt of a retried request, each redirect) as its headers arrive: --debug. */
+  onResponse?(response: {
+    headers: {get(name: string): null | string}
+    method: string
+    status: number
+    url: string
+  }): void
 }
 
 /**
@@ -519,6 +527,9 @@ export function createFetch(env: NodeJS.ProcessEnv, options: TransportOptions = 
         const responseHeaders = new (options.Headers ?? Headers)()
         const raw = res.rawHeaders
         for (let index = 0; index < raw.length; index += 2) responseHeaders.append(raw[index], raw[index + 1])
+        // Every command keeps the last rate limits it saw (a 429's error line may need them).
+        rememberRateLimits(responseHeaders)
+        options.onResponse?.({headers: responseHeaders, method, status, url: url.href})
         const ok = status >= 200 && status < 300
         const statusText = res.statusMessage ?? ''
         let consumed: Promise<Buffer> | undefined
