@@ -25,11 +25,14 @@
  * - `slow(fault, delayMs)`: any fault, after a delay
  * - `sse(events, {cutAfter?})`: a text/event-stream of `data:` events (objects are JSON), ending in `data: [DONE]`,
  *   or cut after `cutAfter` events
- * - `custom((req, res, body) => …)`: anything else (an upload cut mid-way: destroy `req` after N bytes, say)
+ * - `cutUpload(afterBytes)`: the first bytes of the request body are read, then the connection is cut (recorded
+ *   with the part that arrived)
+ * - `custom((req, res, body) => …)`: anything else (called once the request body has been read)
  *
  * For the files, batches and audio commands: add routes for their paths (`POST /openai/v1/files`,
  * `GET /openai/v1/files/ID/content`, `GET /openai/v1/batches/ID`, `POST /openai/v1/audio/speech`, …) with
- * `cutBody` (a download cut mid-way), `custom` (an upload cut mid-way) and `rateLimited` (429 while polling).
+ * `cutBody` (a download cut mid-way), `cutUpload` (an upload cut mid-way) and `rateLimited` (429 while polling);
+ * test/unit/faults.test.ts has each.
  */
 import {createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {Socket} from 'node:net'
@@ -69,6 +72,20 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks)
+}
+
+/** The first `limit` bytes of a request body, then the connection is cut (an upload cut mid-way). */
+async function readUntil(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  const {socket} = req // leaving the loop early destroys req, and takes req.socket with it
+  let size = 0
+  for await (const chunk of req) {
+    chunks.push(chunk as Buffer)
+    size += (chunk as Buffer).length
+    if (size >= limit) break
+  }
+  socket.destroy()
+  return Buffer.concat(chunks).subarray(0, limit)
 }
 
 export const fault = {
@@ -157,6 +174,11 @@ export const fault = {
     }
   },
 
+  /** Reads the first `afterBytes` of the request body, then cuts the connection: an upload cut mid-way. */
+  cutUpload(afterBytes: number): FaultHandler {
+    return Object.assign(() => {}, {cutsUpload: afterBytes})
+  },
+
   custom(handler: FaultHandler): FaultHandler {
     return handler
   },
@@ -169,9 +191,13 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
   const connectionIds = new WeakMap<Socket, number>()
   let connections = 0
   const server = createServer(async (req, res) => {
-    const body = await readBody(req)
     const path = req.url ?? '/'
     const route = `${req.method} ${path.split('?')[0]}`
+    const key = route in options.routes ? route : '*' in options.routes ? '*' : undefined
+    const handlers = key === undefined ? [] : ([] as FaultHandler[]).concat(options.routes[key])
+    const index = key === undefined ? 0 : (counts.get(key) ?? 0)
+    const handler = handlers[Math.min(index, handlers.length - 1)] as (FaultHandler & {cutsUpload?: number}) | undefined
+    const body = handler?.cutsUpload === undefined ? await readBody(req) : await readUntil(req, handler.cutsUpload)
     requests.push({
       body,
       connection: connectionIds.get(req.socket) ?? 0,
@@ -180,7 +206,6 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       path,
       text: body.toString('utf8'),
     })
-    const key = route in options.routes ? route : '*' in options.routes ? '*' : undefined
     if (!key) {
       fault.json(404, groqError(`Unknown request URL: ${route}`, 'invalid_request_error', 'unknown_url'))(
         req,
@@ -189,11 +214,9 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       )
       return
     }
-    const handlers = ([] as FaultHandler[]).concat(options.routes[key])
-    const index = counts.get(key) ?? 0
     counts.set(key, index + 1)
     try {
-      await handlers[Math.min(index, handlers.length - 1)](req, res, body)
+      await handler!(req, res, body)
     } catch {
       req.socket.destroy()
     }
