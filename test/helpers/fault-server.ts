@@ -25,19 +25,20 @@
  * - `slow(fault, delayMs)`: any fault, after a delay
  * - `sse(events, {cutAfter?})`: a text/event-stream of `data:` events (objects are JSON), ending in `data: [DONE]`,
  *   or cut after `cutAfter` events
- * - `cutUpload(afterBytes)`: the first bytes of the request body are read, then the connection is cut (recorded
- *   with the part that arrived)
- * - `custom((req, res, body) => …)`: anything else (called once the request body has been read)
+ * - `cutUpload(afterBytes)`: the connection is cut once that much of the request body has arrived (no answer)
+ * - `custom((req, res, body) => …)`: anything else
  *
  * For the files, batches and audio commands: add routes for their paths (`POST /openai/v1/files`,
  * `GET /openai/v1/files/ID/content`, `GET /openai/v1/batches/ID`, `POST /openai/v1/audio/speech`, …) with
- * `cutBody` (a download cut mid-way), `cutUpload` (an upload cut mid-way) and `rateLimited` (429 while polling);
- * test/unit/faults.test.ts has each.
+ * `cutBody` (a download cut mid-way), `cutUpload` (an upload cut mid-way) and `rateLimited` (429 while polling).
  */
 import {createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {Socket} from 'node:net'
 
-export type FaultHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void> | void
+export type FaultHandler = ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void> | void) & {
+  /** Set by faults that read the request body themselves (cutUpload): the server then hands them `req` unread. */
+  readsBody?: boolean
+}
 
 export interface FaultRequest {
   method: string
@@ -72,20 +73,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks)
-}
-
-/** The first `limit` bytes of a request body, then the connection is cut (an upload cut mid-way). */
-async function readUntil(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  const {socket} = req // leaving the loop early destroys req, and takes req.socket with it
-  let size = 0
-  for await (const chunk of req) {
-    chunks.push(chunk as Buffer)
-    size += (chunk as Buffer).length
-    if (size >= limit) break
-  }
-  socket.destroy()
-  return Buffer.concat(chunks).subarray(0, limit)
 }
 
 export const fault = {
@@ -174,12 +161,29 @@ export const fault = {
     }
   },
 
-  /** Reads the first `afterBytes` of the request body, then cuts the connection: an upload cut mid-way. */
-  cutUpload(afterBytes: number): FaultHandler {
-    return Object.assign(() => {}, {cutsUpload: afterBytes})
+  custom(handler: FaultHandler): FaultHandler {
+    return handler
   },
 
-  custom(handler: FaultHandler): FaultHandler {
+  /**
+   * An upload cut mid-way: the connection is destroyed once `afterBytes` of the request body have arrived, before
+   * any answer. The request is recorded with its headers (Content-Length says what was promised), not its body.
+   */
+  cutUpload(afterBytes: number): FaultHandler {
+    const handler: FaultHandler = (req) =>
+      new Promise<void>((resolve) => {
+        let seen = 0
+        const cut = () => {
+          req.socket.destroy()
+          resolve()
+        }
+        req.on('data', (chunk: Buffer) => {
+          seen += chunk.length
+          if (seen >= afterBytes) cut()
+        })
+        req.on('end', cut)
+      })
+    handler.readsBody = true
     return handler
   },
 }
@@ -194,10 +198,11 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
     const path = req.url ?? '/'
     const route = `${req.method} ${path.split('?')[0]}`
     const key = route in options.routes ? route : '*' in options.routes ? '*' : undefined
-    const handlers = key === undefined ? [] : ([] as FaultHandler[]).concat(options.routes[key])
-    const index = key === undefined ? 0 : (counts.get(key) ?? 0)
-    const handler = handlers[Math.min(index, handlers.length - 1)] as (FaultHandler & {cutsUpload?: number}) | undefined
-    const body = handler?.cutsUpload === undefined ? await readBody(req) : await readUntil(req, handler.cutsUpload)
+    const handlers = key ? ([] as FaultHandler[]).concat(options.routes[key]) : []
+    const index = key ? (counts.get(key) ?? 0) : 0
+    if (key) counts.set(key, index + 1)
+    const handler = handlers[Math.min(index, handlers.length - 1)]
+    const body = handler?.readsBody ? Buffer.alloc(0) : await readBody(req)
     requests.push({
       body,
       connection: connectionIds.get(req.socket) ?? 0,
@@ -206,7 +211,7 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       path,
       text: body.toString('utf8'),
     })
-    if (!key) {
+    if (!handler) {
       fault.json(404, groqError(`Unknown request URL: ${route}`, 'invalid_request_error', 'unknown_url'))(
         req,
         res,
@@ -214,9 +219,8 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       )
       return
     }
-    counts.set(key, index + 1)
     try {
-      await handler!(req, res, body)
+      await handler(req, res, body)
     } catch {
       req.socket.destroy()
     }

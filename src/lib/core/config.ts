@@ -270,10 +270,14 @@ export interface Settings {
 export const DEFAULT_TIMEOUT_MS = 60_000
 /** Groq's limit for an uploaded batch file (the spec's uploadFile and createBatch say 100 MB). */
 export const DEFAULT_MAX_FILE_SIZE = 100_000_000
+/** Groq's limit for an audio file sent directly to transcriptions and translations: 25 MB (config audio.max_size). */
+export const DEFAULT_AUDIO_MAX_SIZE = 25_000_000
 /**
- * Requests per batch file. Groq's batch guide (console.groq.com/docs/batch) documents the line format and the
- * 100 MB file limit but, in the pages we could read, no request count; 50,000 is the limit of the OpenAI Batch API
- * that Groq's mirrors. Configurable (`groq config set batches.max_requests N`) for when Groq states its own.
+ * Requests per batch file. Groq does not document a request count: its batch guide (console.groq.com/docs/batch,
+ * every version we could read, to mid 2026) gives the line format, the models and the 24h-7d window, and its API
+ * reference and SDK (groq-typescript's `files.create`: "The Batch API only supports `.jsonl` files up to 100 MB")
+ * give only the 100 MB file size. 50,000 is the OpenAI Batch API's limit, which Groq's API mirrors; the 100 MB check
+ * (files.max_size) is the one Groq states. Configurable (`groq config set batches.max_requests N`).
  */
 export const DEFAULT_BATCH_MAX_REQUESTS = 50_000
 
