@@ -95,6 +95,13 @@ function capture() {
 
 /** oclif runs the command line (`answer.save`: keep the help page it prints). */
 async function runOclif(pjson, boot, answer) {
+  // An unbuilt checkout (npm ci, no build yet): one line instead of ERR_MODULE_NOT_FOUND's stack. Checked only when
+  // dist/boot.cjs could not be loaded, so a built CLI pays nothing for it.
+  if (!boot && !existsSync(join(root, 'dist'))) {
+    process.stderr.write('groq: dist/ is missing; run npm run build\n')
+    process.exitCode = 1
+    return
+  }
   // Node 22+ caches what it compiles of dist/'s ES modules (commands, src/lib) when asked to; the bundles have
   // their own cache (src/lib/boot/bundle.ts), which holds more. Node 20 has no such switch.
   const {enableCompileCache} = require('node:module')

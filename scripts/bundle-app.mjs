@@ -18,6 +18,7 @@ import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {escapeNonAscii} from './bundle-common.mjs'
+import {nodeTarget} from './node-target.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = join(root, 'dist')
@@ -103,7 +104,7 @@ const result = await build({
   platform: 'node',
   plugins: [metaUrls],
   stdin: {contents: entry, loader: 'js', resolveDir: root, sourcefile: 'app-entry.cjs'},
-  target: `node${pjson.engines.node.replace(/^>=\s*/, '')}`,
+  target: nodeTarget(pjson),
 })
 
 // import() left by esbuild (of a package or Node module, and the loader's own default import function): through the
