@@ -25,7 +25,9 @@
  * - `slow(fault, delayMs)`: any fault, after a delay
  * - `sse(events, {cutAfter?})`: a text/event-stream of `data:` events (objects are JSON), ending in `data: [DONE]`,
  *   or cut after `cutAfter` events
- * - `custom((req, res, body) => …)`: anything else (an upload cut mid-way: destroy `req` after N bytes, say)
+ * - `cutUpload(afterBytes)`: reads the request body until `afterBytes` have come, then cuts the connection (an
+ *   upload cut mid-way; the recorded request has the bytes that came, `received`)
+ * - `custom((req, res, body) => …)`: anything else
  *
  * For the files, batches and audio commands: add routes for their paths (`POST /openai/v1/files`,
  * `GET /openai/v1/files/ID/content`, `GET /openai/v1/batches/ID`, `POST /openai/v1/audio/speech`, …) with
@@ -34,7 +36,10 @@
 import {createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {Socket} from 'node:net'
 
-export type FaultHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void> | void
+export type FaultHandler = ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void> | void) & {
+  /** The handler reads the request body itself (the server does not read it first); `body` is then empty. */
+  readsBody?: true
+}
 
 export interface FaultRequest {
   method: string
@@ -46,6 +51,8 @@ export interface FaultRequest {
   text: string
   /** Which connection it came on (1, 2, …): the same number means a reused keep-alive socket. */
   connection: number
+  /** For `cutUpload`: the body bytes that came before the cut. */
+  received?: number
 }
 
 export interface FaultServerOptions {
@@ -157,6 +164,29 @@ export const fault = {
     }
   },
 
+  /** Reads the upload until `afterBytes` have come (or it ends), then cuts the connection without an answer. */
+  cutUpload(afterBytes: number): FaultHandler {
+    const handler: FaultHandler = (req) =>
+      new Promise<void>((resolve) => {
+        let received = 0
+        const record = (req as IncomingMessage & {faultRequest?: FaultRequest}).faultRequest
+        req.on('data', (chunk: Buffer) => {
+          received += chunk.length
+          if (record) record.received = received
+          if (received >= afterBytes) {
+            req.socket.destroy()
+            resolve()
+          }
+        })
+        req.once('end', () => {
+          req.socket.destroy()
+          resolve()
+        })
+        req.once('close', () => resolve())
+      })
+    return Object.assign(handler, {readsBody: true as const})
+  },
+
   custom(handler: FaultHandler): FaultHandler {
     return handler
   },
@@ -169,19 +199,25 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
   const connectionIds = new WeakMap<Socket, number>()
   let connections = 0
   const server = createServer(async (req, res) => {
-    const body = await readBody(req)
     const path = req.url ?? '/'
     const route = `${req.method} ${path.split('?')[0]}`
-    requests.push({
+    const key = route in options.routes ? route : '*' in options.routes ? '*' : undefined
+    const handlers = key === undefined ? [] : ([] as FaultHandler[]).concat(options.routes[key])
+    const index = key === undefined ? 0 : (counts.get(key) ?? 0)
+    if (key !== undefined) counts.set(key, index + 1)
+    const handler = handlers[Math.min(index, handlers.length - 1)] as FaultHandler | undefined
+    const body = handler?.readsBody ? Buffer.alloc(0) : await readBody(req)
+    const record: FaultRequest = {
       body,
       connection: connectionIds.get(req.socket) ?? 0,
       headers: req.headers,
       method: req.method ?? '',
       path,
       text: body.toString('utf8'),
-    })
-    const key = route in options.routes ? route : '*' in options.routes ? '*' : undefined
-    if (!key) {
+    }
+    requests.push(record)
+    ;(req as IncomingMessage & {faultRequest?: FaultRequest}).faultRequest = record
+    if (!key || !handler) {
       fault.json(404, groqError(`Unknown request URL: ${route}`, 'invalid_request_error', 'unknown_url'))(
         req,
         res,
@@ -189,11 +225,8 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       )
       return
     }
-    const handlers = ([] as FaultHandler[]).concat(options.routes[key])
-    const index = counts.get(key) ?? 0
-    counts.set(key, index + 1)
     try {
-      await handlers[Math.min(index, handlers.length - 1)](req, res, body)
+      await handler(req, res, body)
     } catch {
       req.socket.destroy()
     }
