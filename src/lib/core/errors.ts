@@ -190,13 +190,9 @@ function describe(error: unknown, context: ErrorContext): DescribedError {
       const timedOut = kind === 'APIConnectionTimeoutError'
       const target = context.baseURL ? ` ${context.baseURL}` : ''
       const cause = networkCause(error)
-      // A reset or closed connection reached the server (an upload cut part way, say): "cannot reach" would mislead.
-      const cut = cause === 'ECONNRESET' || cause === 'EPIPE'
       const message = timedOut
         ? `Request to${target || ' the API'} timed out (raise --timeout?)`
-        : cut
-          ? `The connection to${target || ' the API'} was cut before the answer came (${cause})`
-          : `Cannot reach${target || ' the API'}${cause ? ` (${cause})` : `: ${causeMessage(error)}`}`
+        : `Cannot reach${target || ' the API'}${cause ? ` (${cause})` : `: ${causeMessage(error)}`}`
       return {exitCode: ExitCode.network, message}
     }
     const body = groqErrorBody(error.error)
