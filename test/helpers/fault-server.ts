@@ -25,20 +25,19 @@
  * - `slow(fault, delayMs)`: any fault, after a delay
  * - `sse(events, {cutAfter?})`: a text/event-stream of `data:` events (objects are JSON), ending in `data: [DONE]`,
  *   or cut after `cutAfter` events
- * - `cutUpload(afterBytes)`: reads the request body until `afterBytes` have come, then cuts the connection (an
- *   upload cut mid-way; the recorded request has the bytes that came, `received`)
+ * - `cutUpload(afterBytes)`: the connection is cut once that much of the request body has arrived (no answer)
  * - `custom((req, res, body) => …)`: anything else
  *
  * For the files, batches and audio commands: add routes for their paths (`POST /openai/v1/files`,
  * `GET /openai/v1/files/ID/content`, `GET /openai/v1/batches/ID`, `POST /openai/v1/audio/speech`, …) with
- * `cutBody` (a download cut mid-way), `custom` (an upload cut mid-way) and `rateLimited` (429 while polling).
+ * `cutBody` (a download cut mid-way), `cutUpload` (an upload cut mid-way) and `rateLimited` (429 while polling).
  */
 import {createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {Socket} from 'node:net'
 
 export type FaultHandler = ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void> | void) & {
-  /** The handler reads the request body itself (the server does not read it first); `body` is then empty. */
-  readsBody?: true
+  /** Set by faults that read the request body themselves (cutUpload): the server then hands them `req` unread. */
+  readsBody?: boolean
 }
 
 export interface FaultRequest {
@@ -51,8 +50,6 @@ export interface FaultRequest {
   text: string
   /** Which connection it came on (1, 2, …): the same number means a reused keep-alive socket. */
   connection: number
-  /** For `cutUpload`: the body bytes that came before the cut. */
-  received?: number
 }
 
 export interface FaultServerOptions {
@@ -164,30 +161,29 @@ export const fault = {
     }
   },
 
-  /** Reads the upload until `afterBytes` have come (or it ends), then cuts the connection without an answer. */
+  custom(handler: FaultHandler): FaultHandler {
+    return handler
+  },
+
+  /**
+   * An upload cut mid-way: the connection is destroyed once `afterBytes` of the request body have arrived, before
+   * any answer. The request is recorded with its headers (Content-Length says what was promised), not its body.
+   */
   cutUpload(afterBytes: number): FaultHandler {
     const handler: FaultHandler = (req) =>
       new Promise<void>((resolve) => {
-        let received = 0
-        const record = (req as IncomingMessage & {faultRequest?: FaultRequest}).faultRequest
-        req.on('data', (chunk: Buffer) => {
-          received += chunk.length
-          if (record) record.received = received
-          if (received >= afterBytes) {
-            req.socket.destroy()
-            resolve()
-          }
-        })
-        req.once('end', () => {
+        let seen = 0
+        const cut = () => {
           req.socket.destroy()
           resolve()
+        }
+        req.on('data', (chunk: Buffer) => {
+          seen += chunk.length
+          if (seen >= afterBytes) cut()
         })
-        req.once('close', () => resolve())
+        req.on('end', cut)
       })
-    return Object.assign(handler, {readsBody: true as const})
-  },
-
-  custom(handler: FaultHandler): FaultHandler {
+    handler.readsBody = true
     return handler
   },
 }
@@ -202,22 +198,20 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
     const path = req.url ?? '/'
     const route = `${req.method} ${path.split('?')[0]}`
     const key = route in options.routes ? route : '*' in options.routes ? '*' : undefined
-    const handlers = key === undefined ? [] : ([] as FaultHandler[]).concat(options.routes[key])
-    const index = key === undefined ? 0 : (counts.get(key) ?? 0)
-    if (key !== undefined) counts.set(key, index + 1)
-    const handler = handlers[Math.min(index, handlers.length - 1)] as FaultHandler | undefined
+    const handlers = key ? ([] as FaultHandler[]).concat(options.routes[key]) : []
+    const index = key ? (counts.get(key) ?? 0) : 0
+    if (key) counts.set(key, index + 1)
+    const handler = handlers[Math.min(index, handlers.length - 1)]
     const body = handler?.readsBody ? Buffer.alloc(0) : await readBody(req)
-    const record: FaultRequest = {
+    requests.push({
       body,
       connection: connectionIds.get(req.socket) ?? 0,
       headers: req.headers,
       method: req.method ?? '',
       path,
       text: body.toString('utf8'),
-    }
-    requests.push(record)
-    ;(req as IncomingMessage & {faultRequest?: FaultRequest}).faultRequest = record
-    if (!key || !handler) {
+    })
+    if (!handler) {
       fault.json(404, groqError(`Unknown request URL: ${route}`, 'invalid_request_error', 'unknown_url'))(
         req,
         res,

@@ -1,6 +1,7 @@
 /**
- * The fault suite (issue 9) for files, batches and audio: the fake Groq of test/helpers/fault-server.ts cuts uploads
- * and downloads part way and rate-limits batch polling; the real commands run in-process against it. Each case:
+ * The fault suite (issue 9) for files and batches (audio's is test/unit/audio-faults.test.ts): the fake Groq of
+ * test/helpers/fault-server.ts cuts uploads and downloads part way and rate-limits batch polling; the real commands
+ * run in-process against it. Each case:
  * the exit code (6 for a cut connection, 0 when a retry or the poll loop got through), the stderr lines, stdout,
  * and what is on disk (never a partial file, never a temp file left beside the target).
  */
@@ -15,10 +16,7 @@ import BatchesRun from '../../src/commands/batches/run.js'
 import BatchesWait from '../../src/commands/batches/wait.js'
 import FilesDownload from '../../src/commands/files/download.js'
 import FilesUpload from '../../src/commands/files/upload.js'
-import Speak from '../../src/commands/speak.js'
-import Transcribe from '../../src/commands/transcribe.js'
 import {customIdFor} from '../../src/lib/batches/run.js'
-import {wavBytes} from '../helpers/audio.js'
 import {fault, type FaultHandler, startFaultServer} from '../helpers/fault-server.js'
 import {KEY} from '../helpers/fixtures.js'
 import {run, tempHome} from '../helpers/run.js'
@@ -88,8 +86,6 @@ describe('an upload cut mid-way', () => {
     expect(server.requests).toHaveLength(2)
     for (const request of server.requests) {
       expect(Number(request.headers['content-length'])).toBeGreaterThan(2_000_000)
-      expect(request.received).toBeGreaterThanOrEqual(300_000)
-      expect(request.received).toBeLessThan(2_000_000)
     }
   })
 
@@ -107,22 +103,6 @@ describe('an upload cut mid-way', () => {
     const [, retry] = server.requests
     expect(retry.body.length).toBe(Number(retry.headers['content-length']))
     expect(retry.text).toContain(readFileSync(path, 'utf8'))
-  })
-
-  it('transcribe --out-dir: exit 6, no result file and no temp file in the folder', async () => {
-    const dir = folder()
-    const audio = join(dir, 'talk.wav')
-    writeFileSync(audio, wavBytes({seconds: 20}))
-    const out = join(dir, 'out')
-    const {env, server} = await groq({'POST /openai/v1/audio/transcriptions': fault.cutUpload(100_000)})
-    const result = await run(Transcribe, [audio, '--out-dir', out, '--max-retries', '0'], {env})
-    expect(result.exitCode).toBe(6)
-    expect(result.stdout).toBe('')
-    expect(result.stderr).toBe(
-      `Error: ${audio}: Cannot reach ${env.GROQ_BASE_URL} (ECONNRESET)\n` + '1 input: 0 done, 1 failed\n',
-    )
-    expect(server.requests).toHaveLength(1)
-    expect(filesUnder(dir)).toEqual(['talk.wav'])
   })
 })
 
@@ -165,21 +145,6 @@ describe('a download cut mid-way: exit 6, not retried, no partial file and no te
     const result = await run(BatchesResults, ['batch_1', '--join', input, '-O', join(dir, 'joined.jsonl')], {env})
     expect(result).toEqual({exitCode: 6, stderr: cutAfter(100), stdout: ''})
     expect(filesUnder(dir)).toEqual(['input.jsonl'])
-  })
-
-  it('speak -O out.wav', async () => {
-    const dir = folder()
-    const {env, server} = await groq({
-      'POST /openai/v1/audio/speech': fault.cutBody(
-        200,
-        {'content-length': '100000', 'content-type': 'audio/wav'},
-        wavBytes().subarray(0, 200),
-      ),
-    })
-    const result = await run(Speak, ['Hello there', '-O', join(dir, 'out.wav')], {env})
-    expect(result).toEqual({exitCode: 6, stderr: cutAfter(200), stdout: ''})
-    expect(server.requests).toHaveLength(1)
-    expect(filesUnder(dir)).toEqual([])
   })
 })
 

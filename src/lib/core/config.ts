@@ -270,6 +270,8 @@ export interface Settings {
 export const DEFAULT_TIMEOUT_MS = 60_000
 /** Groq's limit for an uploaded batch file (the spec's uploadFile and createBatch say 100 MB). */
 export const DEFAULT_MAX_FILE_SIZE = 100_000_000
+/** Groq's limit for an audio file sent directly to transcriptions and translations: 25 MB (config audio.max_size). */
+export const DEFAULT_AUDIO_MAX_SIZE = 25_000_000
 /**
  * Requests per batch file. Groq does not document a request count: its batch guide (console.groq.com/docs/batch,
  * every version we could read, to mid 2026) gives the line format, the models and the 24h-7d window, and its API
