@@ -48,6 +48,7 @@ export default class Speak extends BaseCommand<typeof Speak> {
   }
 
   async run() {
+    this.refuseJq('speak writes audio, not JSON')
     const voice = this.settings.profileData['speak.voice']
     const input = await readSpeechInput({
       file: this.flags['input-file'],

@@ -12,8 +12,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import {BIN, builtByThisNode, cleanEnv, makeHome, ROOT} from '../helpers/cli.js'
 
-// Stock oclif: execute() from node_modules/@oclif/core, the argv after `--`. It skips bin/run.js altogether, so also
-// main's handling of plugin-not-found (which changes only what an unknown command prints without a TTY).
+// Stock oclif: execute() from node_modules/@oclif/core, the argv after `--`. It skips bin/run.js altogether.
 const STOCK = `import {execute} from '@oclif/core'\nawait execute({dir: ${JSON.stringify(ROOT)}, args: process.argv.slice(1)})`
 
 interface Result {
@@ -90,7 +89,7 @@ describe.concurrent('--version is answered without oclif, with oclif’s answer'
   })
 
   it.each([[['-v']], [['version']]])('%j is not a version flag for oclif, nor for the fast path', async (argv) => {
-    // An unknown command for both (exit 127 from plugin-not-found in stock oclif, a usage error from bin/run.js).
+    // An unknown command for both (our command_not_found hook answers either way).
     const [ours, stock] = await Promise.all([groq(argv), stockOclif(argv)])
     expect(ours.stdout).toBe(stock.stdout)
     expect(ours.stdout).toBe('')

@@ -6,8 +6,8 @@ import type {GroqClient} from '../http/client.js'
 import {type Result, text} from '../output/types.js'
 import type {ToolCall} from './assemble.js'
 import {appendTurn, ConversationStore, validateName} from './conversations.js'
-import {AnswerWriter, formatStats, formatToolCalls, ReasoningWriter} from './output.js'
-import {RenderedAnswerWriter} from './rendered-answer.js'
+import {formatStats, formatToolCalls, ReasoningWriter} from './output.js'
+import {answerOutput} from './rendered-answer.js'
 import {buildRequest, type ChatFlags, checkPrompt, joinUserText} from './request.js'
 import {continueConversation, latestConversation, namingStore, paramsOf} from './session.js'
 import {createSendTurn} from './turn.js'
@@ -65,8 +65,8 @@ type OutputMode = 'json' | 'raw' | 'text'
 /** Runs `groq chat`. */
 export async function runChat(context: ChatContext): Promise<void> {
   const {flags, io, prompt} = context
-  if (flags['raw-chunks'] && (flags.json || flags.output === 'json'))
-    throw new UsageError('--raw-chunks: cannot be used with --json')
+  if (flags['raw-chunks'] && (flags.json || flags.jq !== undefined || flags.output === 'json'))
+    throw new UsageError(`--raw-chunks: cannot be used with ${flags.jq === undefined ? '--json' : '--jq'}`)
   const chosen = modeFromFlags(flags)
   if (chosen === 'raw' && !flags.stream) {
     throw new UsageError(`${flags['raw-chunks'] ? '--raw-chunks' : '-o ndjson'}: needs a stream (drop --no-stream)`)
@@ -96,8 +96,10 @@ export async function runChat(context: ChatContext): Promise<void> {
 
 /** The mode the flags ask for; undefined when they ask for none (the profile may then choose json). */
 function modeFromFlags(flags: ChatCommandFlags): OutputMode | undefined {
-  if (flags['raw-chunks'] || flags.output === 'ndjson') return 'raw'
+  if (flags['raw-chunks']) return 'raw'
+  // --json and --jq win over -o, as in every command (BaseCommand's outputFormat).
   if (flags.json || flags.jq !== undefined || flags.output === 'json') return 'json'
+  if (flags.output === 'ndjson') return 'raw'
   return flags.output === undefined ? undefined : 'text'
 }
 
@@ -158,18 +160,14 @@ const contentOf = (result: TurnResult) => (typeof result.message.content === 'st
 async function printTurn(context: ChatContext, send: SendTurn, request: ChatRequest, mode: OutputMode) {
   const {stderr, stdout} = context.io
   const asText = mode === 'text'
-  const answer =
-    asText && rendersMarkdown(context)
-      ? new RenderedAnswerWriter(stdout, {color: context.color, width: stdout.columns ?? 80})
-      : new AnswerWriter(stdout)
+  const answer = answerOutput(stdout, {color: context.color, render: asText && rendersMarkdown(context)})
   const reasoning = new ReasoningWriter(stderr)
   // Ctrl-C ends the process at once (exit 130, src/lib/core/interrupt.ts): what arrived stays on stdout
   // and gets its line end, as at the end of an answer (these writes are synchronous on a pipe or TTY).
   const forget = onInterrupt(() => {
     spinner?.stop()
     reasoning.close()
-    if (answer instanceof RenderedAnswerWriter) answer.closeNow()
-    else if (answer.started) stdout.write('\n')
+    answer.closeNow()
   })
   // Until the first byte of the answer: cleared before anything else is written (it draws only after 300 ms).
   let spinner = context.spinner?.(`Waiting for ${request.model}`)
@@ -239,7 +237,13 @@ export function rendersMarkdown(context: Pick<ChatContext, 'flags' | 'io' | 'set
 async function startRepl(context: ChatContext, chosen: OutputMode | undefined): Promise<void> {
   const {flags, prompt} = context
   if (chosen !== undefined && chosen !== 'text') {
-    const flag = flags['raw-chunks'] ? '--raw-chunks' : flags.json ? '--json' : `-o ${flags.output}`
+    const flag = flags['raw-chunks']
+      ? '--raw-chunks'
+      : flags.jq !== undefined
+        ? '--jq'
+        : flags.json
+          ? '--json'
+          : `-o ${flags.output}`
     throw new UsageError(`${flag}: not in the interactive chat (give a prompt for one answer)`)
   }
   if (flags.messages === '-') throw new UsageError("--messages -: stdin is the interactive chat's input; give a file")
@@ -284,8 +288,10 @@ async function startRepl(context: ChatContext, chosen: OutputMode | undefined): 
     io: context.io,
     prompt,
     quiet: flags.quiet,
+    render: rendersMarkdown(context),
     request,
     sendTurn,
+    spinner: context.spinner,
     stats: wantsStats(context),
     store: namingStore(store, flags.name),
     stream: flags.stream,

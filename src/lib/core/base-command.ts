@@ -15,6 +15,7 @@ import {ExitCode} from './exit-codes.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
 import {colorEnabled, getIO, type IO, isStdoutTTY, readStdin, write} from './io.js'
 import {defaultFormat, render} from '../output/format.js'
+import {formatJsonText} from '../output/json-text.js'
 import type {JqFilter} from '../output/jq.js'
 import type {Result} from '../output/types.js'
 import {canPrompt} from './prompts.js'
@@ -242,21 +243,39 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected async print(result: Result): Promise<void> {
-    if (this.jqFilter) {
-      const {error, text: filtered} = this.jqFilter.apply(JSON.stringify(result.data ?? null), {
-        color: this.color,
-        indent: isStdoutTTY(this.io),
-      })
-      if (filtered) await this.writeStdout(filtered)
-      if (error) throw error
-      return
-    }
+    if (this.jqFilter) return this.writeFiltered(JSON.stringify(result.data ?? null))
     const textOut = await render(result, {
       color: this.color,
       format: this.outputFormat,
       stdoutIsTTY: isStdoutTTY(this.io),
     })
     if (textOut) await this.writeStdout(textOut)
+  }
+
+  /**
+   * JSON a command has as text rather than as a Result (an API response body, a stored document), printed as print()
+   * prints JSON: through --jq when given; on a terminal re-indented, coloured and paged; in a pipe as it is, byte for
+   * byte (numbers beyond double precision and key order kept).
+   */
+  protected async printJsonText(json: string): Promise<void> {
+    if (this.jqFilter) return this.writeFiltered(json)
+    if (!isStdoutTTY(this.io)) return write(this.io.stdout, json)
+    const trimmed = json.trim()
+    if (trimmed) await this.writeStdout(formatJsonText(trimmed, {color: this.color, indent: true}) + '\n')
+  }
+
+  /**
+   * For output that is not JSON (audio, a downloaded file's bytes, files written elsewhere): --jq would have nothing
+   * to filter, so it is refused before any request (exit 2), saying what the command prints instead.
+   */
+  protected refuseJq(why: string): void {
+    if (this.jqFilter) throw new UsageError(`--jq: ${why}`)
+  }
+
+  private async writeFiltered(json: string): Promise<void> {
+    const {error, text: filtered} = this.jqFilter!.apply(json, {color: this.color, indent: isStdoutTTY(this.io)})
+    if (filtered) await this.writeStdout(filtered)
+    if (error) throw error
   }
 
   /** Data for stdout: through the pager when stdout is a terminal and the text is taller than it (ux/pager.ts). */

@@ -212,6 +212,25 @@ function checkLength(received: number, expected: number): void {
   }
 }
 
+/**
+ * A whole response body in memory (a text answer a command prints itself), read with a download's guarantees: the
+ * idle timeout (exit 6), Content-Length checked, Ctrl-C (130).
+ */
+export async function readResponse(
+  response: ResponseLike,
+  options: Pick<SaveOptions, 'idleTimeoutMs' | 'io' | 'signal'>,
+): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  const memory = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk)
+      done()
+    },
+  })
+  await saveResponse(response, {kind: 'stdout', sniffBinary: false}, {...options, io: {...options.io, stdout: memory}})
+  return Buffer.concat(chunks)
+}
+
 /** Errors mid-transfer: the network (6), the disk (1), Ctrl-C (130); the message says which and where. */
 function classify(error: unknown, received: number, sink: Sink): unknown {
   if (error instanceof CliError) return error
