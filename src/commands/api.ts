@@ -5,7 +5,7 @@ import {CliError, UsageError} from '../lib/core/errors.js'
 import {readFileValue} from '../lib/core/flag-values.js'
 import {forceFlag, outFlag} from '../lib/core/flags.js'
 import {resolveSink} from '../lib/transfer/index.js'
-import {isStdinTTY, readStdin} from '../lib/core/io.js'
+import {isStdinTTY} from '../lib/core/io.js'
 import {type FieldInput, parseFields} from '../lib/api/fields.js'
 import {buildApiRequest, METHODS, sendApiRequest} from '../lib/api/request.js'
 
@@ -131,7 +131,7 @@ export default class Api extends BaseCommand<typeof Api> {
     if (fromField && fromInput) throw new UsageError('--input - and -F key=@- both want stdin: use a file for one')
     if (isStdinTTY(this.io))
       throw new UsageError(`${fromInput ? '--input -' : '-F …=@-'}: stdin is a terminal; pipe the data in`)
-    return readStdin(this.io)
+    return this.readStdinText()
   }
 }
 

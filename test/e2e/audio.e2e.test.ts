@@ -148,12 +148,12 @@ describe.concurrent('audio against a local server', () => {
     expect(readFileSync(join(out, 'done.srt'), 'utf8')).toBe('from the last run\n')
   })
 
-  it('speak to a pipe: the audio bytes on stdout, nothing on stderr', async ({expect, onTestFinished}) => {
+  it('speak -O - to a pipe: the audio bytes on stdout, nothing on stderr', async ({expect, onTestFinished}) => {
     const audio = wavBytes({seconds: 0.2, sampleRate: 24_000})
     const server = await serve(onTestFinished, {
       reply: {body: audio, headers: {'content-type': 'audio/wav'}, status: 200},
     })
-    const result = await runCli(['speak', 'Hi', '--format', 'wav'], {env: env(server.url)})
+    const result = await runCli(['speak', 'Hi', '--format', 'wav', '-O', '-'], {env: env(server.url)})
     expect(result.exitCode).toBe(0)
     expect(result.stderr).toBe('')
     // runCli decodes stdout as UTF-8; the same bytes decode to the same text, other bytes (almost surely) not.

@@ -1,7 +1,7 @@
 /**
  * The terminal experience in a real pseudo-terminal (tmux, the built CLI): the pager for output taller than the
- * screen (used, and not used with --no-pager or an empty PAGER), and the did-you-mean question for a mistyped
- * command (no exits 2).
+ * screen (used, and not used with --no-pager or an empty PAGER), the did-you-mean question for a mistyped
+ * command (no exits 2), and audio never written to the terminal.
  */
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
@@ -29,10 +29,12 @@ describe.skipIf(!hasTmux && !process.env.CI)('the terminal (tmux, the built CLI)
   const terminal = createTerminal()
   let server: Server
   let env: Record<string, string>
+  const paths: string[] = []
 
   beforeAll(async () => {
     assertFreshBuild()
-    server = createServer((_request, response) => {
+    server = createServer((request, response) => {
+      paths.push(request.url ?? '')
       response.writeHead(200, {'content-type': 'application/json'})
       response.end(JSON.stringify(MODELS))
     })
@@ -123,5 +125,14 @@ describe.skipIf(!hasTmux && !process.env.CI)('the terminal (tmux, the built CLI)
     await terminal.keys('typo-yes', 'y', 'Enter')
     expect(await terminal.exitStatus('typo-yes')).toBe(0)
     expect(await terminal.screen('typo-yes')).toContain('model-59')
+  })
+
+  it('speak refuses to write audio to the terminal, even with -O -: exit 2, a hint, no request', async () => {
+    await terminal.start('speak', ['speak', 'Hello', '-O', '-', '--format', 'wav'], env)
+    expect(await terminal.exitStatus('speak')).toBe(2)
+    expect(await terminal.screen('speak')).toContain(
+      'Error: Refusing to write binary data to the terminal: pass -O speech.wav (or pipe or redirect stdout)',
+    )
+    expect(paths.filter((path) => path.includes('/audio/'))).toEqual([])
   })
 })

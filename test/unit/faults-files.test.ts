@@ -165,7 +165,8 @@ describe('429 while polling a batch', () => {
       [
         '429 rate limited; retrying in 0 ms (attempt 2 of 3)',
         '429 rate limited; retrying in 0 ms (attempt 3 of 3)',
-        // The third 429 ends the request's retries; the wait polls again after Retry-After.
+        // The third 429 ends the request's retries; the wait says so and polls again after Retry-After.
+        'batch_1 429 rate limited; polling again in 0 ms',
         'batch_1 in_progress 0/0/2',
         '429 rate limited; retrying in 0 ms (attempt 2 of 3)',
         'batch_1 completed 2/0/2',
@@ -183,6 +184,7 @@ describe('429 while polling a batch', () => {
     expect(result).toEqual({
       exitCode: 6,
       stderr:
+        'batch_1 429 rate limited; polling again in 1 h\n' +
         'Error: Timed out after 300ms waiting for batch_1 (no answer yet); it keeps running on Groq. ' +
         'Resume with: groq batches wait batch_1\n',
       stdout: '',
@@ -214,6 +216,7 @@ describe('429 while polling a batch', () => {
       exitCode: 6,
       stderr:
         'Created batch batch_1 (requests 1-2)\n' +
+        'batch_1 429 rate limited; polling again in 0 ms\n' +
         'batch_1 completed 2/0/2\n' +
         `Error: Download interrupted after ${Buffer.byteLength(output[0])} bytes: aborted (ECONNRESET)\n`,
       stdout: '',

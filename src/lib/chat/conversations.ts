@@ -3,6 +3,7 @@ import {createRequire} from 'node:module'
 import {join} from 'node:path'
 
 import {writeFileAtomic} from '../core/atomic-write.js'
+import {withFileLock} from '../core/lock.js'
 import type {ChatMessage, Conversation, Usage} from './types.js'
 import {CliError, UsageError} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
@@ -225,11 +226,31 @@ export class ConversationStore {
   }
 
   /**
-   * Writes the conversation atomically (temp file, fsync, rename) with mode 0600. Refuses to
+   * Writes the conversation atomically (temp file, fsync, rename) with mode 0600, under its lock file
+   * (`<id>.json.lock`), cleaning temp files a killed writer left (core/atomic-write.ts). Refuses to
    * replace a file that exists but cannot be parsed (exit 1, naming it), and a name another
    * conversation already has (exit 2).
    */
   async save(conversation: Conversation): Promise<void> {
+    await withFileLock(this.pathFor(conversation.id), () => this.write(conversation))
+  }
+
+  /**
+   * One more turn, appended to the conversation as it is on disk now (or to `conversation` when it is not saved
+   * yet), under the file's lock (core/lock.ts): parallel `groq chat -c` runs on one conversation each add their turn,
+   * none is lost. Returns what was saved.
+   */
+  async addTurn(conversation: Conversation, turn: Turn): Promise<Conversation> {
+    return withFileLock(this.pathFor(conversation.id), async () => {
+      const current = await this.read(conversation.id)
+      const updated = appendTurn(current?.ok ? current.conversation : conversation, turn, this.now())
+      await this.write(updated)
+      return updated
+    })
+  }
+
+  /** save() without the lock (its callers hold it). */
+  private async write(conversation: Conversation): Promise<void> {
     const path = this.pathFor(conversation.id)
     const problem = problemWith(conversation, conversation.id)
     if (problem) throw new CliError(`Cannot save conversation ${conversation.id}: ${problem}`)

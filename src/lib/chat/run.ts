@@ -1,11 +1,12 @@
 import type {Settings} from '../core/config.js'
-import {InterruptedError, UsageError} from '../core/errors.js'
+import {WriteError} from '../core/atomic-write.js'
+import {CliError, describeError, InterruptedError, UsageError} from '../core/errors.js'
 import {onInterrupt} from '../core/interrupt.js'
-import {type IO, isStdinTTY, isStdoutTTY, readStdin, write} from '../core/io.js'
+import {type IO, isStdinTTY, isStdoutTTY, keepRunningWhenStdoutCloses, readStdin, write} from '../core/io.js'
 import type {GroqClient} from '../http/client.js'
 import {type Result, text} from '../output/types.js'
 import type {ToolCall} from './assemble.js'
-import {appendTurn, ConversationStore, validateName} from './conversations.js'
+import {ConversationStore, validateName} from './conversations.js'
 import {formatStats, formatToolCalls, ReasoningWriter} from './output.js'
 import {answerOutput} from './rendered-answer.js'
 import {buildRequest, type ChatFlags, checkPrompt, joinUserText} from './request.js'
@@ -107,7 +108,8 @@ function modeFromFlags(flags: ChatCommandFlags): OutputMode | undefined {
 async function askOnce(context: ChatContext, mode: OutputMode, stdinTTY: boolean): Promise<void> {
   const {flags, io, prompt} = context
   const continuing = flags.continue || flags.conversation !== undefined
-  const stdinText = stdinTTY ? undefined : await readStdin(io)
+  // Bounded by config max_stdin (10 MB by default); binary or invalid UTF-8 is refused (core/input.ts).
+  const stdinText = stdinTTY ? undefined : await readStdin(io, {maxBytes: context.settings().maxStdinBytes})
   const userText = joinUserText(prompt, flags.messages === '-' ? undefined : stdinText)
   // Saved by default when run from a terminal (stdin and stdout), or when continuing a saved conversation;
   // config chat.save=false turns the terminal default off (--save, --name and -c still save).
@@ -138,20 +140,53 @@ async function askOnce(context: ChatContext, mode: OutputMode, stdinTTY: boolean
   }
 
   const send = createSendTurn(await context.client(), {idleTimeoutMs: context.settings().timeoutMs})
-  const result = await printTurn(context, send, request, mode)
-  if (mode === 'json') await context.print(text(result.completion, contentOf(result)))
+  // Saving: a reader that goes away (`| head -1`) does not end the run; the answer is read to its end and saved.
+  const guard = save ? keepRunningWhenStdoutCloses(io) : undefined
+  const printing = guard ? {...context, io: {...io, stdout: guard.stdout}} : context
+  let result: TurnResult
+  try {
+    result = await printTurn(printing, send, request, mode)
+    if (mode === 'json') await context.print(text(result.completion, contentOf(result))).catch(droppedIfClosed(guard))
+  } finally {
+    guard?.release()
+  }
 
   if (save && store && conversation) {
     // Only after a complete answer: a failed or interrupted request never reaches this line.
-    // A continued conversation keeps its saved model and parameters (flags changed them for this turn only).
-    const updated = appendTurn(conversation, {messages: [...added, result.message], usage: result.usage})
-    await store.save(updated)
+    // A continued conversation keeps its saved model and parameters (flags changed them for this turn only);
+    // its turn is added to the file as it is now, under its lock (parallel runs each add theirs).
+    let updated: Conversation
+    try {
+      updated = await store.addTurn(conversation, {messages: [...added, result.message], usage: result.usage})
+    } catch (error) {
+      throw notSaved(error)
+    }
     if (flags.save || flags.name !== undefined) context.warn(`Saved as ${updated.name ?? updated.id}`)
   }
   if (wantsStats(context)) {
     const model = String(result.completion.model ?? request.model)
     io.stderr.write(formatStats(model, result.usage, result.timing) + '\n')
   }
+}
+
+/** A print into a closed stdout while saving: nothing to do (the answer is still saved). */
+const droppedIfClosed = (guard: ReturnType<typeof keepRunningWhenStdoutCloses> | undefined) => (error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code
+  if (guard && (guard.closed() || code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED')) return
+  throw error
+}
+
+/**
+ * The answer was printed but could not be saved (a full disk, a file that is not ours to overwrite, a lock held too
+ * long): said as such, so the user knows it is not in the conversation. Exit code of the cause (1 for a full disk).
+ */
+function notSaved(error: unknown): CliError {
+  if (error instanceof WriteError) {
+    const cause = ((error.cause as Error | undefined)?.message ?? error.message).replace(/, \w+(?: '.*')?$/s, '')
+    return new CliError(`The answer was not saved: cannot write ${error.path} (${cause})`)
+  }
+  const described = describeError(error)
+  return new CliError(`The answer was not saved: ${described.message}`, described.exitCode)
 }
 
 const contentOf = (result: TurnResult) => (typeof result.message.content === 'string' ? result.message.content : '')

@@ -13,7 +13,7 @@ import {
 import {CliError, describeError, redactURL, UsageError} from './errors.js'
 import {ExitCode} from './exit-codes.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
-import {colorEnabled, getIO, type IO, isStdoutTTY, readStdin, write} from './io.js'
+import {colorEnabled, getIO, type IO, isStdoutTTY, readStdin, stdoutClosed, write} from './io.js'
 import {defaultFormat, render} from '../output/format.js'
 import {formatJsonText} from '../output/json-text.js'
 import type {JqFilter} from '../output/jq.js'
@@ -111,7 +111,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     installInterruptHandler()
     // A closed pipe (`groq models list | head -1`) is not an error.
     this.io.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+      // …unless a command must finish first (chat saving the answer it is receiving: core/io.ts).
+      if (error.code === 'EPIPE' && !stdoutClosed()) process.exit(process.exitCode ?? 0)
     })
     const {args, argv, flags} = await this.parse({
       args: this.ctor.args,
