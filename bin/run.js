@@ -85,7 +85,13 @@ try {
 }
 
 if (answer?.page === undefined) {
-  const {groqCacheDir} = await import('../dist/lib/boot/code-cache.js')
+  const {groqCacheDir} = await import('../dist/lib/boot/code-cache.js').catch((error) => {
+    // An unbuilt checkout (npm ci, no build yet): one line instead of ERR_MODULE_NOT_FOUND's stack. Checked only
+    // after the import failed, so a built CLI pays nothing for it.
+    if (existsSync(new URL('dist', root))) throw error
+    process.stderr.write('groq: dist/ is missing; run npm run build\n')
+    process.exit(1)
+  })
   // Node 22+ caches what it compiles of dist/'s ES modules (commands, src/lib) when asked to; the bundles have
   // their own cache (src/lib/boot/bundle.ts), which holds more. Node 20 has no such switch.
   const {enableCompileCache} = await import('node:module')
