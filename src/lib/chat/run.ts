@@ -136,7 +136,8 @@ async function askOnce(context: ChatContext, mode: OutputMode, stdinTTY: boolean
   }
 
   const send = createSendTurn(await context.client(), {idleTimeoutMs: context.settings().timeoutMs})
-  const result = await printTurn(context, send, request, mode)
+  // The answer is kept only for what reads it after it was written out: --json and the saved conversation.
+  const result = await printTurn(context, send, request, mode, mode === 'json' || save)
   if (mode === 'json') await context.print(text(result.completion, contentOf(result)))
 
   if (save && store && conversation) {
@@ -155,7 +156,13 @@ async function askOnce(context: ChatContext, mode: OutputMode, stdinTTY: boolean
 const contentOf = (result: TurnResult) => (typeof result.message.content === 'string' ? result.message.content : '')
 
 /** Sends the request, writing the answer (text or raw chunks) as it arrives, reasoning to stderr. */
-async function printTurn(context: ChatContext, send: SendTurn, request: ChatRequest, mode: OutputMode) {
+async function printTurn(
+  context: ChatContext,
+  send: SendTurn,
+  request: ChatRequest,
+  mode: OutputMode,
+  keepText: boolean,
+) {
   const {stderr, stdout} = context.io
   const asText = mode === 'text'
   const answer =
@@ -180,6 +187,7 @@ async function printTurn(context: ChatContext, send: SendTurn, request: ChatRequ
   let result: TurnResult
   try {
     result = await send(request, {
+      keepText,
       onChunk:
         mode === 'raw'
           ? (data) => {

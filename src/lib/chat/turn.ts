@@ -60,6 +60,7 @@ export function createSendTurn(client: GroqClient, sendOptions: SendTurnOptions 
     if (!response.body) throw new Error('The API answered a stream request without a body')
     const result = await readChatStream(await nodeBody(response.body), {
       idleTimeoutMs: sendOptions.idleTimeoutMs,
+      keepText: options.keepText,
       onChunk: options.onChunk,
       onDelta: options.onDelta,
       onReasoning: options.onReasoning,
