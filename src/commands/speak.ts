@@ -48,10 +48,17 @@ export default class Speak extends BaseCommand<typeof Speak> {
   }
 
   async run() {
-    const {profileData} = this.settings
-    const setting = (key: string) => (typeof profileData[key] === 'string' ? (profileData[key] as string) : undefined)
-    const input = await readSpeechInput({file: this.flags['input-file'], io: this.io, text: this.args.text})
-    const body = buildSpeechRequest(input, this.flags, {model: setting('model.speak'), voice: setting('speak.voice')})
+    const voice = this.settings.profileData['speak.voice']
+    const input = await readSpeechInput({
+      file: this.flags['input-file'],
+      io: this.io,
+      readStdin: () => this.readStdinText(),
+      text: this.args.text,
+    })
+    const body = buildSpeechRequest(input, this.flags, {
+      model: this.configuredModel('speak'),
+      voice: typeof voice === 'string' ? voice : undefined,
+    })
     const sink = await resolveSink({
       binary: true,
       force: this.flags.force,

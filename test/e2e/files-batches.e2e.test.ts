@@ -3,12 +3,13 @@
  * answers are placeholders ("string", 0), so these prove the wiring: routing, the request each command sends,
  * stdout/stderr and exit codes.
  */
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, inject, it, type TestContext} from 'vitest'
 
-import {runCli, startServer} from '../helpers/cli.js'
+import {BIN, cleanEnv, makeHome, runCli, startServer} from '../helpers/cli.js'
 
 const prismURL = inject('prismURL')
 const KEY = 'gsk_e2e_0123456789'
@@ -87,13 +88,15 @@ describe.concurrent('files and batches against Prism', () => {
       runCli(['batches', 'create', '--file', join(dir, 'requests.jsonl'), '--metadata', 'job=e2e'], {env}),
       runCli(['batches', 'results', 'batch_x', '-O', join(dir, 'out.jsonl')], {env}),
       // Prism's batch is "validating" forever: wait gives up at --timeout with exit 6.
-      runCli(['batches', 'wait', 'batch_x', '--interval', '50ms', '--timeout', '300ms'], {env}),
+      runCli(['batches', 'wait', 'batch_x', '--interval', '50ms', '--timeout', '2s'], {env}),
     ])
     expect(create.exitCode, create.stderr).toBe(0)
     expect(create.stdout).toBe('string\n')
     expect(results.exitCode, results.stderr).toBe(0)
     expect(wait.exitCode).toBe(6)
-    expect(wait.stderr).toContain('Timed out waiting for batch_x')
+    expect(wait.stderr).toMatch(
+      /^Error: Timed out after 2s waiting for batch_x \(.+\); it keeps running on Groq\. Resume with: groq batches wait batch_x\n$/m,
+    )
     const posts = proxy.requests.filter((request) => request.method === 'POST').map((request) => request.path)
     expect(posts.sort()).toEqual(['/openai/v1/batches', '/openai/v1/files'])
     expect(proxy.requests.every((request) => request.response?.status === 200)).toBe(true)
@@ -119,6 +122,55 @@ describe.concurrent('files and batches against Prism', () => {
     expect(proxy.requests.map((request) => `${request.method} ${request.path}`).sort()).toEqual([
       'POST /openai/v1/batches',
       'POST /openai/v1/files',
+    ])
+  })
+})
+
+describe('batches wait: Ctrl-C (the real binary)', () => {
+  it('exits 130 at once, saying the batch keeps running and how to resume; stdout stays empty', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    // A batch that stays in_progress; each poll is recorded.
+    const server = await startServer({
+      reply: {
+        body: {
+          endpoint: '/v1/chat/completions',
+          id: 'batch_x',
+          object: 'batch',
+          request_counts: {completed: 3, failed: 0, total: 10},
+          status: 'in_progress',
+        },
+        status: 200,
+      },
+    })
+    onTestFinished(() => server.close())
+    const home = makeHome()
+    onTestFinished(() => rmSync(home, {force: true, recursive: true}))
+    const child = spawn(process.execPath, [BIN, 'batches', 'wait', 'batch_x', '--interval', '1m'], {
+      cwd: home,
+      env: {...cleanEnv(home), GROQ_API_KEY: KEY, GROQ_BASE_URL: server.url},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (data) => (stdout += data))
+    child.stderr.on('data', (data) => {
+      stderr += data
+      // The first poll has been answered (its status line is out): press Ctrl-C during the pause.
+      if (stderr.includes('in_progress') && !child.killed) child.kill('SIGINT')
+    })
+    const exitCode = await new Promise<null | number>((resolve) => child.on('close', (code) => resolve(code)))
+
+    expect(stderr).toBe(
+      'batch_x in_progress 3/0/10\n' +
+        '\nStopped waiting; the batch keeps running on Groq: batch_x\n' +
+        'Resume with: groq batches wait batch_x\n',
+    )
+    expect(exitCode).toBe(130)
+    expect(stdout).toBe('')
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /openai/v1/batches/batch_x',
     ])
   })
 })

@@ -165,11 +165,17 @@ describe.concurrent('errors: exactly one stderr line, nothing on stdout, the doc
     })
   }
 
-  it('the server is unreachable, with the default retries -> still one line and exit 6', async ({expect}) => {
+  it('the server is unreachable, with the default retries -> one line per retry, one error line, exit 6', async ({
+    expect,
+  }) => {
     const url = await closedPortURL()
     const result = await runCli(['models', 'list'], {env: {GROQ_API_KEY: KEY, GROQ_BASE_URL: url}})
     expect(result.stdout).toBe('')
-    expect(lines(result.stderr)).toEqual([expect.stringMatching(new RegExp(`^Error: Cannot reach ${url}\\b`))])
+    expect(lines(result.stderr)).toEqual([
+      expect.stringMatching(/^connection refused \(ECONNREFUSED\); retrying in 0\.\d s \(attempt 2 of 3\)$/),
+      expect.stringMatching(/^connection refused \(ECONNREFUSED\); retrying in \d\.\d s \(attempt 3 of 3\)$/),
+      expect.stringMatching(new RegExp(`^Error: Cannot reach ${url}\\b`)),
+    ])
     expect(result.exitCode).toBe(6)
   })
 

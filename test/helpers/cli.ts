@@ -25,6 +25,8 @@ export interface CliOptions {
   /** HOME and XDG_* point here (to prepare or inspect config files); default: a fresh temp dir, removed afterwards. */
   home?: string
   cwd?: string
+  /** Add `timing` to the result. */
+  timed?: boolean
   /** The bin/run.js to run; default this checkout's (a test may run a copy of the built CLI). */
   bin?: string
 }
@@ -35,6 +37,11 @@ export interface CliResult {
   /** The exit status; null only when the CLI died from a signal (see `signal`). */
   exitCode: null | number
   signal: NodeJS.Signals | null
+  /**
+   * With `timed: true`: ms after spawn of the last stdout or stderr chunk and of the process's exit (for "exits
+   * within 1 s of printing").
+   */
+  timing?: {lastOutputMs?: number; exitMs: number}
 }
 
 /** HOME and XDG base directories under `root`, so the developer's own config is never read or written. */
@@ -84,8 +91,20 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
       })
       const stdout: Buffer[] = []
       const stderr: Buffer[] = []
-      child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk))
-      child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk))
+      const started = performance.now()
+      let lastOutputMs: number | undefined
+      let exitMs = 0
+      child.stdout!.on('data', (chunk: Buffer) => {
+        lastOutputMs = performance.now() - started
+        stdout.push(chunk)
+      })
+      child.stderr!.on('data', (chunk: Buffer) => {
+        lastOutputMs = performance.now() - started
+        stderr.push(chunk)
+      })
+      child.once('exit', () => {
+        exitMs = performance.now() - started
+      })
       const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8')
       const timer = setTimeout(() => {
         child.kill('SIGKILL')
@@ -102,7 +121,9 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
       // 'close', not 'exit': all output has been read by then.
       child.once('close', (exitCode, signal) => {
         clearTimeout(timer)
-        resolve({exitCode, signal, stderr: text(stderr), stdout: text(stdout)})
+        const result: CliResult = {exitCode, signal, stderr: text(stderr), stdout: text(stdout)}
+        if (options.timed) result.timing = {exitMs, lastOutputMs}
+        resolve(result)
       })
       if (child.stdin) {
         child.stdin.on('error', () => {}) // EPIPE when the CLI exits without reading stdin

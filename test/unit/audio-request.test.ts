@@ -7,10 +7,12 @@ import {buildTranscriptPlan, fieldEntries} from '../../src/lib/audio/request.js'
 import {
   buildSpeechRequest,
   formatFromPath,
-  MAX_INPUT_BYTES,
+  MAX_INPUT_FILE_BYTES,
   readSpeechInput,
   resolveSpeechFormat,
 } from '../../src/lib/audio/speech.js'
+import {readStdin} from '../../src/lib/core/io.js'
+import {wavBytes} from '../helpers/audio.js'
 import {tempHome} from '../helpers/run.js'
 
 const M = 'whisper-large-v3-turbo'
@@ -174,35 +176,42 @@ describe('speech', () => {
 })
 
 describe('readSpeechInput', () => {
-  const io = (stdin: string | undefined, tty = false) => {
+  /** Options with an IO whose stdin holds `stdin` (a TTY when `tty`), read through core's bounded reader. */
+  const from = (stdin: string | undefined, tty = false) => {
     const stream = Readable.from(stdin === undefined ? [] : [Buffer.from(stdin)]) as Readable & {isTTY?: boolean}
     stream.isTTY = tty
-    return {env: {}, stderr: process.stderr, stdin: stream, stdout: process.stdout}
+    const io = {env: {}, stderr: process.stderr, stdin: stream, stdout: process.stdout}
+    return {io, readStdin: () => readStdin(io, {maxBytes: 100})}
   }
 
   it('the argument; else --input-file; else stdin when piped; a final newline is dropped', async () => {
-    expect(await readSpeechInput({io: io('ignored'), text: 'Hi there'})).toBe('Hi there')
+    expect(await readSpeechInput({...from('ignored'), text: 'Hi there'})).toBe('Hi there')
     const path = join(tempHome().root, 'notes.txt')
     writeFileSync(path, 'From a file.\nTwo lines.\n')
-    expect(await readSpeechInput({file: path, io: io(undefined, true)})).toBe('From a file.\nTwo lines.')
-    expect(await readSpeechInput({io: io('piped\r\n')})).toBe('piped')
-    expect(await readSpeechInput({io: io('dash'), text: '-'})).toBe('dash')
-    expect(await readSpeechInput({file: '-', io: io('dash file')})).toBe('dash file')
+    expect(await readSpeechInput({...from(undefined, true), file: path})).toBe('From a file.\nTwo lines.')
+    expect(await readSpeechInput(from('piped\r\n'))).toBe('piped')
+    expect(await readSpeechInput({...from('dash'), text: '-'})).toBe('dash')
+    expect(await readSpeechInput({...from('dash file'), file: '-'})).toBe('dash file')
   })
 
-  it('nothing to read on a terminal, both sources, a missing file, or too much text: exit 2', async () => {
-    await expect(readSpeechInput({io: io(undefined, true)})).rejects.toThrow(
+  it('nothing to read on a terminal, both sources, a missing, binary or huge file, too much stdin: exit 2', async () => {
+    await expect(readSpeechInput(from(undefined, true))).rejects.toThrow(
       'Give the text to say: an argument, --input-file FILE, or pipe it to stdin',
     )
-    await expect(readSpeechInput({file: 'a.txt', io: io(''), text: 'x'})).rejects.toThrow(
+    await expect(readSpeechInput({...from(''), file: 'a.txt', text: 'x'})).rejects.toThrow(
       'Give the text as an argument or --input-file, not both',
     )
-    await expect(readSpeechInput({file: '/nowhere/a.txt', io: io('')})).rejects.toMatchObject({
+    await expect(readSpeechInput({...from(''), file: '/nowhere/a.txt'})).rejects.toMatchObject({
       exitCode: 2,
-      message: '--input-file: /nowhere/a.txt: no such file',
+      message: '--input-file: no such file: /nowhere/a.txt',
     })
-    await expect(readSpeechInput({io: io('x'.repeat(MAX_INPUT_BYTES + 1))})).rejects.toThrow(
-      'stdin: more than 1,000,000 bytes of text; no TTS model takes that much',
+    const dir = tempHome().root
+    writeFileSync(join(dir, 'tone.wav'), wavBytes())
+    await expect(readSpeechInput({...from(''), file: join(dir, 'tone.wav')})).rejects.toMatchObject({exitCode: 2})
+    writeFileSync(join(dir, 'big.txt'), 'x'.repeat(MAX_INPUT_FILE_BYTES + 1))
+    await expect(readSpeechInput({...from(''), file: join(dir, 'big.txt')})).rejects.toThrow(
+      `--input-file: ${join(dir, 'big.txt')} is 1.0 MB, more than 1.0 MB, the limit`,
     )
+    await expect(readSpeechInput(from('x'.repeat(101)))).rejects.toMatchObject({exitCode: 2})
   })
 })

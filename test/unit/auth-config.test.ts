@@ -105,13 +105,29 @@ describe('the key from the profile', () => {
     )
   })
 
-  it('a corrupt config file is an error naming it', async () => {
+  it('a corrupt config file is an error naming it when the key would come from it', async () => {
     const home = tempHome()
     mkdirSync(join(home.configHome, 'groq'), {recursive: true})
     writeFileSync(configFile(home.configHome), '{"profiles": ')
-    const result = await run(ModelsList, [], {env: {...home.env, GROQ_API_KEY: KEY}})
-    expect(result.exitCode).toBe(2)
-    expect(result.stderr).toMatch(new RegExp(`^Error: Config file ${configFile(home.configHome)} is not valid JSON`))
+    const result = await run(ModelsList, [], {env: home.env})
+    expect(result).toEqual({
+      exitCode: 2,
+      stderr: `Error: Config file ${configFile(home.configHome)} is not valid JSON (Unexpected end of JSON input); fix or remove it\n`,
+      stdout: '',
+    })
+  })
+
+  it('a corrupt config file does not block a run whose key comes from the environment: a warning', async () => {
+    const home = tempHome()
+    mkdirSync(join(home.configHome, 'groq'), {recursive: true})
+    writeFileSync(configFile(home.configHome), '{"profiles": ')
+    nock(API).get('/openai/v1/models').reply(200, MODELS)
+    const result = await run(ModelsList, ['-o', 'plain'], {env: {...home.env, GROQ_API_KEY: KEY}})
+    expect(result.exitCode).toBe(0)
+    expect(result.stderr).toBe(
+      `Warning: ignoring the config file: Config file ${configFile(home.configHome)} is not valid JSON (Unexpected end of JSON input); fix or remove it\n`,
+    )
+    expect(result.stdout.split('\n')[0]).toMatch(/^gemma2-9b-it\t/)
   })
 })
 

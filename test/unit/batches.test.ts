@@ -2,13 +2,17 @@ import {mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync} from 'nod
 import {createServer, type Server} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import nock from 'nock'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import BatchesList from '../../src/commands/batches/list.js'
 import BatchesResults from '../../src/commands/batches/results.js'
 import BatchesRun from '../../src/commands/batches/run.js'
 import BatchesWait from '../../src/commands/batches/wait.js'
-import {KEY} from '../helpers/fixtures.js'
+import {paramFlags} from '../../src/lib/chat/flags.js'
+import {CHAT_PARAMS} from '../../src/lib/chat/params.js'
+import {API, KEY} from '../helpers/fixtures.js'
+import {expectListModes} from '../helpers/list-modes.js'
 import {run, tempHome} from '../helpers/run.js'
 
 interface Batch {
@@ -24,11 +28,19 @@ interface Batch {
  * completed (or `endStatus`) one poll at a time. The output file lists the results in reverse input order; the last
  * request of each batch fails and goes to the error file.
  */
-async function batchServer(options: {endStatus?: string; rateLimitPolls?: number} = {}) {
+async function batchServer(
+  options: {
+    endStatus?: string
+    /** Polls (GET /batches/ID, counted from 1) that are never answered: a hung connection. */
+    hangPolls?: number[]
+    rateLimitPolls?: number
+  } = {},
+) {
   const files = new Map<string, string>()
   const batches = new Map<string, Batch>()
   const log: string[] = []
   let rateLimited = 0
+  let polls = 0
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
@@ -59,6 +71,7 @@ async function batchServer(options: {endStatus?: string; rateLimitPolls?: number
     }
     const batchMatch = /^\/openai\/v1\/batches\/([^/]+)$/.exec(url)
     if (req.method === 'GET' && batchMatch) {
+      if (options.hangPolls?.includes(++polls)) return
       if (options.rateLimitPolls && rateLimited < options.rateLimitPolls) {
         rateLimited++
         return json(429, {error: {message: 'slow down'}}, {'retry-after': '0'})
@@ -132,7 +145,10 @@ async function batchServer(options: {endStatus?: string; rateLimitPolls?: number
 
 const servers: Server[] = []
 afterEach(async () => {
-  for (const server of servers.splice(0)) await new Promise((done) => server.close(done))
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections() // a hung poll's too
+    await new Promise((done) => server.close(done))
+  }
 })
 
 function homeWith(url: string, settings: Record<string, unknown> = {}) {
@@ -240,7 +256,7 @@ describe('batches run against a local server', () => {
     expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('Error: Batch batch_1 failed: model not found')
   })
 
-  it('wait polls through 429s (honouring Retry-After) and --timeout exits 6', async () => {
+  it('wait polls through 429s, honouring Retry-After', async () => {
     const server = await batchServer({rateLimitPolls: 3})
     const env = homeWith(server.url)
     const folder = mkdtempSync(join(tmpdir(), 'groq-run-'))
@@ -249,16 +265,204 @@ describe('batches run against a local server', () => {
     await run(BatchesRun, [prompts], {env})
     const done = await run(BatchesWait, ['batch_1', '--interval', '1ms', '--max-retries', '0'], {env})
     expect(done.exitCode).toBe(0)
-    expect(server.log.filter((entry) => entry === 'GET /openai/v1/batches/batch_1').length).toBeGreaterThan(4)
+    expect(server.log.filter((entry) => entry === 'GET /openai/v1/batches/batch_1')).toHaveLength(3 + 3)
+  })
+})
 
-    const slow = await batchServer()
-    const env2 = homeWith(slow.url)
-    await run(BatchesRun, [prompts], {env: env2})
-    const timedOut = await run(BatchesWait, ['batch_1', '--interval', '200ms', '--timeout', '100ms'], {env: env2})
-    expect(timedOut.exitCode).toBe(6)
-    expect(timedOut.stderr).toContain('Timed out waiting for batch_1')
+describe('batches wait --timeout: the whole wait, not each request', () => {
+  async function created(server: Awaited<ReturnType<typeof batchServer>>, settings: Record<string, unknown> = {}) {
+    const env = homeWith(server.url, settings)
+    const prompts = join(mkdtempSync(join(tmpdir(), 'groq-run-')), 'p.txt')
+    writeFileSync(prompts, 'x\n')
+    expect((await run(BatchesRun, [prompts], {env})).exitCode).toBe(0)
+    return env
+  }
+
+  it('ends the wait at the deadline, in a pause between polls: exit 6, the last status and how to resume', async () => {
+    const server = await batchServer()
+    const env = await created(server)
+    const result = await run(BatchesWait, ['batch_1', '--interval', '30s', '--timeout', '100ms'], {env})
+    expect(result).toEqual({
+      exitCode: 6,
+      stderr:
+        'batch_1 in_progress 0/1/1\n' +
+        'Error: Timed out after 100ms waiting for batch_1 (in_progress); it keeps running on Groq. ' +
+        'Resume with: groq batches wait batch_1\n',
+      stdout: '',
+    })
   })
 
+  it('cuts off a poll in flight at the deadline (the request timeout is longer)', async () => {
+    const server = await batchServer({hangPolls: [1]})
+    const env = await created(server, {timeout: '60s'})
+    const result = await run(BatchesWait, ['batch_1', '--timeout', '300ms'], {env})
+    expect(result).toEqual({
+      exitCode: 6,
+      stderr:
+        'Error: Timed out after 300ms waiting for batch_1 (no answer yet); it keeps running on Groq. ' +
+        'Resume with: groq batches wait batch_1\n',
+      stdout: '',
+    })
+    expect(server.log.filter((entry) => entry.startsWith('GET'))).toEqual(['GET /openai/v1/batches/batch_1'])
+  })
+
+  it('does not stretch each poll: a poll that outlives the request timeout (config timeout) is polled again', async () => {
+    const server = await batchServer({hangPolls: [1]})
+    const env = await created(server, {timeout: '200ms'})
+    // Before, --timeout replaced the request timeout too: the hung first poll held the whole 5 s (exit 6).
+    const result = await run(BatchesWait, ['batch_1', '--interval', '1ms', '--timeout', '5s', '--max-retries', '0'], {
+      env,
+    })
+    expect(result.stderr).toBe('batch_1 in_progress 0/1/1\nbatch_1 finalizing 0/0/1\nbatch_1 completed 0/1/1\n')
+    expect(result.exitCode).toBe(0)
+    expect(server.log.filter((entry) => entry.startsWith('GET'))).toHaveLength(1 + 3)
+  })
+
+  it('the global --timeout is taken by this one: it is not a request timeout here, and the help says so', async () => {
+    const help = BatchesWait.flags.timeout.description!
+    expect(help).toContain('bound the whole wait')
+    expect(help).toContain('Not the request timeout: each poll has the usual one (config timeout, default 60s)')
+    expect(BatchesWait.description).toContain('--timeout bounds the whole wait')
+  })
+})
+
+describe('batches run: the request lines', () => {
+  it('every chat request flag reaches every batch line, as groq chat would send it', async () => {
+    const server = await batchServer()
+    const folder = mkdtempSync(join(tmpdir(), 'groq-run-'))
+    const prompts = join(folder, 'p.txt')
+    writeFileSync(prompts, 'alpha\n{"messages":[{"role":"user","content":"beta"}],"temperature":1}\n')
+    const history = join(folder, 'history.json')
+    writeFileSync(
+      history,
+      JSON.stringify([
+        {content: 'earlier', role: 'user'},
+        {content: 'noted', role: 'assistant'},
+      ]),
+    )
+    const tool = {function: {name: 'get_weather', parameters: {type: 'object'}}, type: 'function'}
+    const schema = {properties: {label: {type: 'string'}}, type: 'object'}
+    // flag → [arguments, the body field and value it must give]; every flag of the chat parameter table is here.
+    const SAMPLES: Record<string, [string[], string, unknown]> = {
+      'citation-options': [['enabled'], 'citation_options', 'enabled'],
+      'compound-custom': [
+        ['{"tools":{"enabled_tools":["web_search"]}}'],
+        'compound_custom',
+        {tools: {enabled_tools: ['web_search']}},
+      ],
+      'disable-tool-validation': [[], 'disable_tool_validation', true],
+      document: [
+        ['{"source":{"type":"text","text":"a fact"}}'],
+        'documents',
+        [{source: {text: 'a fact', type: 'text'}}],
+      ],
+      'frequency-penalty': [['0.5'], 'frequency_penalty', 0.5],
+      'include-reasoning': [[], 'include_reasoning', true], // with --reasoning-format refused: a second run below
+      'logit-bias': [['{"1234":-100}'], 'logit_bias', {1234: -100}],
+      logprobs: [[], 'logprobs', true],
+      'max-tokens': [['100'], 'max_completion_tokens', 100],
+      n: [['1'], 'n', 1],
+      'parallel-tool-calls': [[], 'parallel_tool_calls', true],
+      'presence-penalty': [['-0.5'], 'presence_penalty', -0.5],
+      'reasoning-effort': [['low'], 'reasoning_effort', 'low'],
+      'reasoning-format': [['parsed'], 'reasoning_format', 'parsed'],
+      'response-format': [
+        ['json_schema'],
+        'response_format',
+        {json_schema: {name: 'response', schema}, type: 'json_schema'},
+      ],
+      'search-settings': [['{"country":"france"}'], 'search_settings', {country: 'france'}],
+      seed: [['42'], 'seed', 42],
+      'service-tier': [['flex'], 'service_tier', 'flex'],
+      stop: [['END', '--stop', 'STOP'], 'stop', ['END', 'STOP']],
+      temperature: [['0.3'], 'temperature', 0.3],
+      tool: [[JSON.stringify(tool), '--tool', 'browser_search'], 'tools', [tool, {type: 'browser_search'}]],
+      'tool-choice': [['get_weather'], 'tool_choice', {function: {name: 'get_weather'}, type: 'function'}],
+      'top-logprobs': [['3'], 'top_logprobs', 3],
+      'top-p': [['0.9'], 'top_p', 0.9],
+      user: [['u-1'], 'user', 'u-1'],
+    }
+    expect(Object.keys(SAMPLES).sort()).toEqual(Object.keys(paramFlags()).sort())
+    const argv = (flags: string[]) => flags.flatMap((flag) => [`--${flag}`, ...SAMPLES[flag][0]])
+    const fields = (flags: string[]) => Object.fromEntries(flags.map((flag) => [SAMPLES[flag][1], SAMPLES[flag][2]]))
+    const together = Object.keys(SAMPLES).filter((flag) => flag !== 'include-reasoning')
+    const common = ['-m', 'openai/gpt-oss-20b', '-s', 'Be brief', '--messages', history, '--message', 'user=context']
+    const result = await run(
+      BatchesRun,
+      [prompts, ...common, ...argv(together), '--schema', JSON.stringify(schema), '--param', 'store=false'],
+      {env: homeWith(server.url)},
+    )
+    expect(result.stderr).toBe('Created batch batch_1 (requests 1-2)\n')
+    expect(result.exitCode).toBe(0)
+
+    const before = [
+      {content: 'Be brief', role: 'system'},
+      {content: 'earlier', role: 'user'},
+      {content: 'noted', role: 'assistant'},
+      {content: 'context', role: 'user'},
+    ]
+    const lines = server.files
+      .get('file_1')!
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+    const body = {model: 'openai/gpt-oss-20b', ...fields(together), store: false}
+    expect(lines.map((line) => line.body)).toEqual([
+      {...body, messages: [...before, {content: 'alpha', role: 'user'}]},
+      // A JSONL prompt's own fields win over the flags.
+      {...body, messages: [...before, {content: 'beta', role: 'user'}], temperature: 1},
+    ])
+    // The exact key order too: the body is built as chat builds it.
+    const tableOrder = CHAT_PARAMS.map((param) => param.field).filter((field) => field in fields(together))
+    expect(Object.keys(lines[0].body)).toEqual(['model', 'messages', ...tableOrder, 'store'])
+
+    const second = await batchServer()
+    const alone = await run(BatchesRun, [prompts, '--include-reasoning'], {env: homeWith(second.url)})
+    expect(alone.exitCode).toBe(0)
+    const first = JSON.parse(second.files.get('file_1')!.split('\n')[0])
+    expect(first.body).toEqual({
+      include_reasoning: true,
+      messages: [{content: 'alpha', role: 'user'}],
+      model: 'llama-3.3-70b-versatile',
+    })
+  })
+
+  it('a bad chat flag value, or --messages -, is refused before any request (exit 2, naming the flag)', async () => {
+    const server = await batchServer()
+    const folder = mkdtempSync(join(tmpdir(), 'groq-run-'))
+    const prompts = join(folder, 'p.txt')
+    writeFileSync(prompts, 'x\n')
+    const env = homeWith(server.url)
+    const cases: Array<[string[], string]> = [
+      [['--temperature', '3'], '--temperature: 3 is out of range (must be from 0 to 2)'],
+      [['--top-logprobs', '2'], '--top-logprobs: needs --logprobs (the API requires logprobs=true with it)'],
+      [
+        ['--tool-choice', 'nope'],
+        '--tool-choice: "nope" is not none, auto, required or a function name and no --tool defines a function',
+      ],
+      [['--param', 'stream=true'], '--param: stream is decided by --stream/--no-stream'],
+      [['--messages', '-'], '--messages: "-" (stdin) is not available here; stdin can only be PROMPTS: give a file'],
+    ]
+    for (const [flags, message] of cases) {
+      const result = await run(BatchesRun, [prompts, ...flags], {env})
+      expect(result, flags.join(' ')).toEqual({exitCode: 2, stderr: `Error: ${message}\n`, stdout: ''})
+    }
+    expect(server.log).toEqual([])
+  })
+
+  it('run refuses bad prompts input with FILE:LINE before any request', async () => {
+    const server = await batchServer()
+    const folder = mkdtempSync(join(tmpdir(), 'groq-run-'))
+    const prompts = join(folder, 'p.jsonl')
+    writeFileSync(prompts, '{"custom_id":"a","body":{"model":"m"},"url":"/v1/embeddings"}\nfine\n')
+    const result = await run(BatchesRun, [prompts], {env: homeWith(server.url)})
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain(`${prompts}:1: url: must be one of`)
+    expect(server.log).toEqual([])
+  })
+})
+
+describe('batches results', () => {
   it('results --join writes one line per input line in input order and names the ids with no result', async () => {
     const server = await batchServer()
     const env = homeWith(server.url)
@@ -293,26 +497,78 @@ describe('batches run against a local server', () => {
     expect(plain.stdout.trimEnd().split('\n')).toHaveLength(2)
     expect(plain.stderr).toBe('Batch batch_1 has an error file (1 failed): save it with --errors PATH\n')
   })
+})
 
-  it('list: piped rows, --status filter, --json', async () => {
-    const server = await batchServer()
-    const env = homeWith(server.url)
-    const folder = mkdtempSync(join(tmpdir(), 'groq-run-'))
-    writeFileSync(join(folder, 'p.txt'), 'x\n')
-    await run(BatchesRun, [join(folder, 'p.txt')], {env})
-    expect((await run(BatchesList, [], {env})).stdout).toBe('batch_1\tvalidating\t0/0/1\t\t/v1/chat/completions\n')
-    expect((await run(BatchesList, ['--status', 'completed'], {env})).stdout).toBe('')
-    expect(JSON.parse((await run(BatchesList, ['--json'], {env})).stdout).data[0].id).toBe('batch_1')
+const BATCH_A = {
+  completion_window: '24h',
+  created_at: 1_736_472_501,
+  endpoint: '/v1/chat/completions',
+  id: 'batch_a',
+  input_file_id: 'file_in_a',
+  object: 'batch',
+  request_counts: {completed: 98, failed: 2, total: 100},
+  status: 'completed',
+}
+const BATCH_B = {
+  ...BATCH_A,
+  created_at: 1_736_500_000,
+  id: 'batch_b',
+  input_file_id: 'file_in_b',
+  request_counts: {completed: 10, failed: 0, total: 40},
+  status: 'in_progress',
+}
+const BATCHES = {data: [BATCH_A, BATCH_B], object: 'list'}
+
+describe('batches list', () => {
+  const env = () => ({...tempHome().env, GROQ_API_KEY: KEY})
+  const before = () => nock(API).get('/openai/v1/batches').reply(200, BATCHES)
+
+  it('four modes, newest first: TTY table, piped rows, --json (the API object), -o ndjson', async () => {
+    await expectListModes(BatchesList, [], {
+      before,
+      env: env(),
+      json: BATCHES,
+      ndjson: [BATCH_B, BATCH_A],
+      table: [
+        'ID       STATUS       COMPLETED/FAILED/TOTAL  CREATED           ENDPOINT',
+        'batch_b  in_progress  10/0/40                 2025-01-10 09:06  /v1/chat/completions',
+        'batch_a  completed    98/2/100                2025-01-10 01:28  /v1/chat/completions',
+      ],
+      tsv: [
+        ['batch_b', 'in_progress', '10/0/40', '1736500000', '/v1/chat/completions'],
+        ['batch_a', 'completed', '98/2/100', '1736472501', '/v1/chat/completions'],
+      ],
+    })
   })
 
-  it('run refuses bad prompts input with FILE:LINE before any request', async () => {
-    const server = await batchServer()
-    const folder = mkdtempSync(join(tmpdir(), 'groq-run-'))
-    const prompts = join(folder, 'p.jsonl')
-    writeFileSync(prompts, '{"custom_id":"a","body":{"model":"m"},"url":"/v1/embeddings"}\nfine\n')
-    const result = await run(BatchesRun, [prompts], {env: homeWith(server.url)})
+  it('--status filters every mode; --json keeps the API object with data narrowed', async () => {
+    await expectListModes(BatchesList, ['--status', 'completed'], {
+      before,
+      env: env(),
+      json: {...BATCHES, data: [BATCH_A]},
+      ndjson: [BATCH_A],
+      table: [
+        'ID       STATUS     COMPLETED/FAILED/TOTAL  CREATED           ENDPOINT',
+        'batch_a  completed  98/2/100                2025-01-10 01:28  /v1/chat/completions',
+      ],
+      tsv: [['batch_a', 'completed', '98/2/100', '1736472501', '/v1/chat/completions']],
+    })
+    await expectListModes(BatchesList, ['--status', 'failed'], {
+      before,
+      env: env(),
+      json: {...BATCHES, data: []},
+      ndjson: [],
+      table: [],
+      tsv: [],
+    })
+  })
+
+  it("--status takes only the spec's statuses (exit 2, no request)", async () => {
+    const result = await run(BatchesList, ['--status', 'done'], {env: env()})
     expect(result.exitCode).toBe(2)
-    expect(result.stderr).toContain(`${prompts}:1: url: must be one of`)
-    expect(server.log).toEqual([])
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toMatch(
+      /^Error: --status: "done" is not one of validating, failed, in_progress, finalizing, completed, expired, cancelling, cancelled\. See /,
+    )
   })
 })

@@ -386,7 +386,7 @@ describe('groq chat: API and stream failures', () => {
     })
   })
 
-  it("429: exit 5 (with retries off); the SDK's own retry works through our transport", async () => {
+  it('429: exit 5 (with retries off); a 503 is retried through our transport, saying so on stderr', async () => {
     intercept(429, {error: {message: 'Rate limit reached', type: 'tokens', code: 'rate_limit_exceeded'}}, json)
     const limited = await run(Chat, ['--max-retries', '0', PROMPT], {env: env()})
     expect(limited.exitCode).toBe(5)
@@ -399,7 +399,11 @@ describe('groq chat: API and stream failures', () => {
       .reply(200, fixture('basic.sse'), SSE)
     const retried = await run(Chat, ['--max-retries', '1', PROMPT], {env: env()})
     expect(scope.isDone()).toBe(true)
-    expect(retried).toEqual({exitCode: 0, stderr: '', stdout: fixture('basic.txt')})
+    expect(retried).toEqual({
+      exitCode: 0,
+      stderr: '503 service unavailable; retrying in 1 ms (attempt 2 of 2)\n',
+      stdout: fixture('basic.txt'),
+    })
   })
 
   it('a request that times out before the answer starts: exit 6', async () => {

@@ -12,6 +12,7 @@ import FilesList from '../../src/commands/files/list.js'
 import FilesRm from '../../src/commands/files/rm.js'
 import FilesUpload from '../../src/commands/files/upload.js'
 import {API, KEY} from '../helpers/fixtures.js'
+import {expectListModes} from '../helpers/list-modes.js'
 import {run, tempHome} from '../helpers/run.js'
 
 const env = () => ({...tempHome().env, GROQ_API_KEY: KEY})
@@ -155,40 +156,59 @@ describe('files upload', () => {
 })
 
 describe('files list', () => {
-  it('piped: tab-separated rows, newest first', async () => {
-    nock(API).get('/openai/v1/files').reply(200, FILES)
-    const result = await run(FilesList, [], {env: env()})
-    expect(result.stdout).toBe(
-      'file_out\tout.jsonl\t2048\tbatch_output\t\t1736500000\n' +
-        `${FILE.id}\tbatch_file.jsonl\t966\tbatch\t\t1736472501\n`,
-    )
-  })
-
-  it('TTY: a table with human sizes and dates', async () => {
-    nock(API).get('/openai/v1/files').reply(200, FILES)
-    const result = await run(FilesList, ['--no-color'], {env: env(), stdoutTTY: true})
-    expect(result.stdout).toBe(
-      [
+  const [older, newer] = FILES.data
+  it('four modes, newest first: TTY table with human sizes and dates, piped rows, --json, -o ndjson', async () => {
+    await expectListModes(FilesList, [], {
+      before: () => nock(API).get('/openai/v1/files').reply(200, FILES),
+      env: env(),
+      json: FILES,
+      ndjson: [newer, older],
+      table: [
         'ID                               FILENAME          SIZE    PURPOSE       STATUS  CREATED',
         'file_out                         out.jsonl         2.0 kB  batch_output          2025-01-10 09:06',
         'file_01jh6x76wtemjr74t1fh0faj5t  batch_file.jsonl  966 B   batch                 2025-01-10 01:28',
-        '',
-      ].join('\n'),
-    )
+      ],
+      tsv: [
+        ['file_out', 'out.jsonl', '2048', 'batch_output', '', '1736500000'],
+        [FILE.id, 'batch_file.jsonl', '966', 'batch', '', '1736472501'],
+      ],
+    })
   })
 
-  it('--json is the API object; --purpose filters it; -o ndjson one file per line; --limit', async () => {
-    nock(API).get('/openai/v1/files').reply(200, FILES)
-    expect(JSON.parse((await run(FilesList, ['--json'], {env: env()})).stdout)).toEqual(FILES)
-    nock(API).get('/openai/v1/files').reply(200, FILES)
-    expect(JSON.parse((await run(FilesList, ['--json', '--purpose', 'batch'], {env: env()})).stdout)).toEqual({
-      ...FILES,
-      data: [FILE],
+  it('--purpose filters every mode; --json keeps the API object with data narrowed', async () => {
+    await expectListModes(FilesList, ['--purpose', 'batch'], {
+      before: () => nock(API).get('/openai/v1/files').reply(200, FILES),
+      env: env(),
+      json: {...FILES, data: [FILE]},
+      ndjson: [FILE],
+      table: [
+        'ID                               FILENAME          SIZE   PURPOSE  STATUS  CREATED',
+        'file_01jh6x76wtemjr74t1fh0faj5t  batch_file.jsonl  966 B  batch            2025-01-10 01:28',
+      ],
+      tsv: [[FILE.id, 'batch_file.jsonl', '966', 'batch', '', '1736472501']],
     })
-    nock(API).get('/openai/v1/files').reply(200, FILES)
-    expect((await run(FilesList, ['-o', 'ndjson', '--limit', '1'], {env: env()})).stdout).toBe(
-      JSON.stringify(FILES.data[1]) + '\n',
-    )
+  })
+
+  it('--limit keeps the newest; an empty list prints nothing in every mode', async () => {
+    await expectListModes(FilesList, ['--limit', '1'], {
+      before: () => nock(API).get('/openai/v1/files').reply(200, FILES),
+      env: env(),
+      json: {...FILES, data: [newer]},
+      ndjson: [newer],
+      table: [
+        'ID        FILENAME   SIZE    PURPOSE       STATUS  CREATED',
+        'file_out  out.jsonl  2.0 kB  batch_output          2025-01-10 09:06',
+      ],
+      tsv: [['file_out', 'out.jsonl', '2048', 'batch_output', '', '1736500000']],
+    })
+    await expectListModes(FilesList, [], {
+      before: () => nock(API).get('/openai/v1/files').reply(200, {data: [], object: 'list'}),
+      env: env(),
+      json: {data: [], object: 'list'},
+      ndjson: [],
+      table: [],
+      tsv: [],
+    })
   })
 })
 

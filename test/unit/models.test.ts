@@ -125,7 +125,9 @@ describe('models list', () => {
     nock(API).get('/openai/v1/models').times(2).reply(429, body, {'retry-after-ms': '1'})
     const result = await run(ModelsList, ['--max-retries', '1'], {env: env()})
     expect(result.exitCode).toBe(5)
-    expect(result.stderr).toBe('Error: 429 Too Many Requests: Rate limit reached (tokens)\n')
+    expect(result.stderr).toBe(
+      '429 rate limited; retrying in 1 ms (attempt 2 of 2)\nError: 429 Too Many Requests: Rate limit reached (tokens)\n',
+    )
   })
 
   it('a 500 after retries exits 1', async () => {

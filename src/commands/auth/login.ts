@@ -2,7 +2,7 @@ import {Flags} from '../../lib/core/oclif.js'
 
 import {verifyKey} from '../../lib/core/auth.js'
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {maskKey, saveConfig} from '../../lib/core/config.js'
+import {maskKey, updateConfig} from '../../lib/core/config.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {readStdin} from '../../lib/core/io.js'
 import {promptSecret} from '../../lib/core/prompts.js'
@@ -29,9 +29,9 @@ export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
     const apiKey = await this.readKey()
     const {settings} = this
     if (this.flags.verify) await verifyKey(settings, apiKey, {...this.clientOptions(), signal: this.signal})
-    const {config} = settings
-    config.file.profiles[settings.profile] = {...config.file.profiles[settings.profile], api_key: apiKey}
-    await saveConfig(config)
+    const config = await updateConfig(this.io.env, (file) => {
+      file.profiles[settings.profile] = {...file.profiles[settings.profile], api_key: apiKey}
+    })
     this.warnLine(`Saved key ${maskKey(apiKey)} to profile "${settings.profile}" in ${config.path}`)
     if (this.outputFormat !== 'json') return
     const saved = {key: maskKey(apiKey), path: config.path, profile: settings.profile, verified: this.flags.verify}
@@ -40,7 +40,7 @@ export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
 
   private async readKey(): Promise<string> {
     let key: string
-    if (this.flags['with-token']) key = await readStdin(this.io)
+    if (this.flags['with-token']) key = await readStdin(this.io, {maxBytes: 64 * 1024, what: 'the key on stdin'})
     else if (this.canPrompt) key = await promptSecret(this.io, 'Groq API key (from https://console.groq.com/keys):')
     else throw new UsageError('Cannot prompt for a key here (no TTY, --no-input or CI): pipe it in with --with-token')
     key = key.trim()

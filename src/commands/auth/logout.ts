@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {saveConfig} from '../../lib/core/config.js'
+import {profileName, updateConfig} from '../../lib/core/config.js'
 import {object} from '../../lib/output/types.js'
 
 export default class AuthLogout extends BaseCommand<typeof AuthLogout> {
@@ -7,18 +7,19 @@ export default class AuthLogout extends BaseCommand<typeof AuthLogout> {
   static examples = ['<%= config.bin %> auth logout', '<%= config.bin %> auth logout --profile work']
 
   async run() {
-    const {config, profile} = this.settings
-    const saved = config.file.profiles[profile]
-    const removed = saved?.api_key !== undefined
-    if (removed) {
+    let profile = ''
+    let removed = false
+    const config = await updateConfig(this.io.env, (file) => {
+      profile = profileName(this.flags.profile, this.io.env, file)
+      const saved = file.profiles[profile]
+      if (!saved || typeof saved !== 'object' || saved.api_key === undefined) return false
       delete saved.api_key
-      await saveConfig(config)
-      this.warnLine(`Removed the key from profile "${profile}" in ${config.path}`)
-    } else {
-      this.warnLine(`No key saved in profile "${profile}"`)
-    }
+      removed = true
+    })
+    if (removed) this.warnLine(`Removed the key from profile "${profile}" in ${config.path}`)
+    else this.warnLine(`No key saved in profile "${profile}"`)
     if (this.io.env.GROQ_API_KEY) this.warnLine('Note: GROQ_API_KEY is still set in your environment and will be used')
-    if (this.outputFormat !== 'json') return
+    if (!this.printsJson()) return
     return object({path: config.path, profile, removed}, [])
   }
 }

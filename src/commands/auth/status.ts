@@ -1,7 +1,7 @@
 import {verifyKey} from '../../lib/core/auth.js'
 import {BaseCommand} from '../../lib/core/base-command.js'
 import {maskKey} from '../../lib/core/config.js'
-import {AuthError, describeError} from '../../lib/core/errors.js'
+import {AuthError, describeError, redactURL} from '../../lib/core/errors.js'
 import {ExitCode} from '../../lib/core/exit-codes.js'
 import {MISSING_KEY_MESSAGE} from '../../lib/http/client.js'
 import {object} from '../../lib/output/types.js'
@@ -44,7 +44,7 @@ export default class AuthStatus extends BaseCommand<typeof AuthStatus> {
       throw new AuthError(MISSING_KEY_MESSAGE)
     }
     const status: KeyStatus = {
-      base_url: baseURL?.value ?? 'https://api.groq.com',
+      base_url: redactURL(baseURL?.value ?? 'https://api.groq.com'),
       key: maskKey(apiKey.value),
       key_source: apiKey.source === 'profile' ? `${SOURCES.profile} (${config.path})` : SOURCES[apiKey.source],
       profile,

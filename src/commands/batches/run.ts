@@ -7,14 +7,18 @@ import {assertCompleted, checkCompletionWindow, parseMetadata, waitForBatches} f
 import {downloadFile, indexResults, inputIds, writeJoined} from '../../lib/batches/results.js'
 import {buildParts, type Chunk, loadState, openInput, type RunState, saveState} from '../../lib/batches/run.js'
 import {uploadFile} from '../../lib/batches/upload.js'
-import {buildRequest} from '../../lib/chat/request.js'
+import {HELP_GROUPS, paramFlags} from '../../lib/chat/flags.js'
+import {buildRequest, type ChatFlags} from '../../lib/chat/request.js'
 import {BaseCommand} from '../../lib/core/base-command.js'
 import {DEFAULT_BATCH_MAX_REQUESTS, DEFAULT_MAX_FILE_SIZE, numberSetting} from '../../lib/core/config.js'
 import {parseDuration} from '../../lib/core/duration.js'
+import {UsageError} from '../../lib/core/errors.js'
 import {forceFlag, outFlag} from '../../lib/core/flags.js'
 import {BATCH_COLUMNS, type GroqBatch} from '../../lib/output/columns/batches.js'
 import {list} from '../../lib/output/types.js'
 import {fileSize, resolveSink} from '../../lib/transfer/index.js'
+
+const {messages: MESSAGES, model: MODEL, tools: TOOLS} = HELP_GROUPS
 
 export default class BatchesRun extends BaseCommand<typeof BatchesRun> {
   static summary = 'Run a whole batch job: prompts in, joined results out'
@@ -23,11 +27,16 @@ export default class BatchesRun extends BaseCommand<typeof BatchesRun> {
     'stdin. Builds the requests (custom_ids stable across runs), validates them, splits them into several batches ' +
     'above batches.max_requests or files.max_size, uploads, creates the batches and prints their ids at once. With ' +
     '--wait it waits and writes one result line per prompt, in input order, to -O (or stdout). --resume reuses the ' +
-    'batches a previous run of the same input created (state in $XDG_STATE_HOME/groq/batches/).'
+    'batches a previous run of the same input created (state in $XDG_STATE_HOME/groq/batches/).\n\n' +
+    'Each request is what `groq chat` would send: the model, --system, --message and --messages, then the prompt ' +
+    "(a text line as a user message, or a JSONL line's messages, whose other fields override the flags), and every " +
+    'chat parameter flag (--temperature, --max-tokens, --tool, --schema, …; --param for any other field), checked ' +
+    'before anything is sent. Ready batch lines are sent as they are.'
   static examples = [
     '<%= config.bin %> batches run prompts.txt -m llama-3.1-8b-instant --wait -O results.jsonl',
     '<%= config.bin %> batches run prompts.txt -m llama-3.1-8b-instant --wait -O results.jsonl --resume',
     'cat questions.txt | <%= config.bin %> batches run - --system "Answer in one word"',
+    '<%= config.bin %> batches run reviews.txt --schema sentiment.schema.json --temperature 0 --wait -O labels.jsonl',
   ]
 
   static args = {
@@ -35,25 +44,46 @@ export default class BatchesRun extends BaseCommand<typeof BatchesRun> {
   }
 
   static flags = {
-    'completion-window': Flags.string({default: '24h', description: 'from 24h to 7d'}),
-    force: forceFlag(),
-    interval: Flags.string({default: '10s', description: 'with --wait: first pause between polls'}),
-    'max-tokens': Flags.string({description: 'max_completion_tokens for each request'}),
-    metadata: Flags.string({description: 'key=value to attach to each batch (repeatable)', multiple: true}),
-    model: Flags.string({char: 'm', description: 'model (default: config model.chat, then llama-3.3-70b-versatile)'}),
-    out: outFlag('with --wait: write the joined results here (- for stdout)'),
-    param: Flags.string({
-      description: 'any other body field, key=value (JSON value or text; repeatable)',
-      multiple: true,
+    model: Flags.string({
+      char: 'm',
+      description: 'model (default: config model.chat, then llama-3.3-70b-versatile)',
+      helpGroup: MODEL,
     }),
-    'reasoning-effort': Flags.string({description: 'reasoning effort for reasoning models'}),
-    resume: Flags.boolean({description: 'reuse the batches a previous run of this same input created'}),
-    seed: Flags.string({description: 'seed for each request'}),
-    stop: Flags.string({description: 'stop sequence (repeatable, up to 4)', multiple: true}),
-    system: Flags.string({description: 'system message for every prompt'}),
-    temperature: Flags.string({description: 'sampling temperature, 0 to 2'}),
-    'top-p': Flags.string({description: 'nucleus sampling, 0 to 1'}),
+    system: Flags.string({char: 's', description: 'system message for every prompt', helpGroup: MESSAGES}),
+    message: Flags.string({
+      description: 'a message before every prompt (repeatable): system=…, developer=…, user=…, assistant=…',
+      helpGroup: MESSAGES,
+      helpValue: 'ROLE=CONTENT',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
+    messages: Flags.string({
+      description: 'JSON array of messages to put before every prompt',
+      helpGroup: MESSAGES,
+      helpValue: 'FILE',
+    }),
+    // Every chat request parameter (temperature, --tool, …), as `groq chat` has them: the table in chat/params.ts.
+    ...paramFlags(),
+    schema: Flags.string({
+      description:
+        'JSON Schema for structured output (implies --response-format json_schema); a {name, schema, strict} object is sent as is',
+      helpGroup: TOOLS,
+      helpValue: 'FILE|JSON',
+    }),
+    param: Flags.string({
+      description: 'any other body field (repeatable); value parsed as JSON when it parses',
+      helpGroup: MODEL,
+      helpValue: 'KEY=VALUE',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
+    'completion-window': Flags.string({default: '24h', description: 'from 24h to 7d'}),
+    metadata: Flags.string({description: 'key=value to attach to each batch (repeatable)', multiple: true}),
     wait: Flags.boolean({description: 'wait for the batches and write the joined results'}),
+    interval: Flags.string({default: '10s', description: 'with --wait: first pause between polls'}),
+    out: outFlag('with --wait: write the joined results here (- for stdout)'),
+    force: forceFlag(),
+    resume: Flags.boolean({description: 'reuse the batches a previous run of this same input created'}),
   }
 
   async run() {
@@ -64,20 +94,15 @@ export default class BatchesRun extends BaseCommand<typeof BatchesRun> {
     const source = this.args.prompts
     if (source !== '-') await fileSize(source)
     const defaultModel = this.settings.profileData['model.chat']
-    const template = buildRequest(
-      {
-        'max-tokens': flags['max-tokens'],
-        model: flags.model,
-        param: flags.param,
-        'reasoning-effort': flags['reasoning-effort'],
-        seed: flags.seed,
-        stop: flags.stop,
-        system: flags.system,
-        temperature: flags.temperature,
-        'top-p': flags['top-p'],
-      },
-      {defaultModel: typeof defaultModel === 'string' ? defaultModel : undefined, requireMessage: false},
-    ) as unknown as {messages: unknown[]} & Record<string, unknown>
+    if (flags.messages === '-') {
+      throw new UsageError('--messages: "-" (stdin) is not available here; stdin can only be PROMPTS: give a file')
+    }
+    // The body every prompt is added to: model, parameters and messages, checked as `groq chat` checks them (it
+    // reads only the flags it knows, which this command shares with chat).
+    const template = buildRequest(flags as unknown as ChatFlags, {
+      defaultModel: typeof defaultModel === 'string' ? defaultModel : undefined,
+      requireMessage: false,
+    }) as unknown as {messages: unknown[]} & Record<string, unknown>
     const name = source === '-' ? 'stdin' : source
     const built = await buildParts(
       openInput(source, this.io.stdin),

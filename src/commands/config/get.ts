@@ -1,7 +1,7 @@
 import {Args} from '../../lib/core/oclif.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {assertKnownSetting, SETTINGS} from '../../lib/core/config.js'
+import {assertKnownSetting, readProfile, SETTINGS} from '../../lib/core/config.js'
 import {CliError} from '../../lib/core/errors.js'
 import {ExitCode} from '../../lib/core/exit-codes.js'
 import {isStdoutTTY} from '../../lib/core/io.js'
@@ -29,7 +29,8 @@ export default class ConfigGet extends BaseCommand<typeof ConfigGet> {
   async run() {
     const {key} = this.args
     if (key !== 'api_key') assertKnownSetting(key)
-    const {profile, profileData} = this.settings
+    // As saved, unparsed: a bad value must stay visible to be fixed.
+    const {profile, profileData} = readProfile(this.flags.profile, this.io.env)
     const setting = effectiveSetting(key, {env: this.io.env, flags: this.flags, profile: profileData})
     if (setting.value === undefined) {
       const hint = key === 'api_key' ? ': groq auth login' : ''

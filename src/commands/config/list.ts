@@ -1,7 +1,8 @@
 import {Flags} from '../../lib/core/oclif.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {maskKey} from '../../lib/core/config.js'
+import {maskKey, readProfile} from '../../lib/core/config.js'
+import {redactURL} from '../../lib/core/errors.js'
 import {ALL_KEYS, effectiveSetting, type EffectiveSetting} from '../../lib/core/setting-sources.js'
 import {list} from '../../lib/output/types.js'
 
@@ -27,22 +28,28 @@ export default class ConfigList extends BaseCommand<typeof ConfigList> {
   }
 
   async run() {
-    const {profileData} = this.settings
+    // As saved, unparsed: a bad value must stay visible to be fixed.
+    const {profileData} = readProfile(this.flags.profile, this.io.env)
     if (this.flags.all) {
-      const rows: EffectiveSetting[] = ALL_KEYS.map((key) =>
-        effectiveSetting(key, {env: this.io.env, flags: this.flags, profile: profileData}),
-      )
+      const rows: EffectiveSetting[] = ALL_KEYS.map((key) => {
+        const row = effectiveSetting(key, {env: this.io.env, flags: this.flags, profile: profileData})
+        return typeof row.value === 'string' ? {...row, value: redactURL(row.value)} : row
+      })
       return list(rows, rows, [
         {header: 'key', value: (row: EffectiveSetting) => row.key},
         {header: 'value', value: (row: EffectiveSetting) => row.value},
         {header: 'source', value: (row: EffectiveSetting) => row.source},
       ])
     }
-    // Never print a key in full, not even in JSON.
+    // Never print a key in full, not even in JSON; nor a password in a URL.
     const shown = Object.fromEntries(
       Object.entries(profileData).map(([key, value]) => [
         key,
-        key === 'api_key' && typeof value === 'string' ? maskKey(value) : value,
+        key === 'api_key' && typeof value === 'string'
+          ? maskKey(value)
+          : typeof value === 'string'
+            ? redactURL(value)
+            : value,
       ]),
     )
     const rows: SettingRow[] = Object.entries(shown)

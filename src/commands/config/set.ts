@@ -1,7 +1,7 @@
 import {Args} from '../../lib/core/oclif.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {parseSetting, saveConfig, SETTINGS} from '../../lib/core/config.js'
+import {parseSetting, profileName, SETTINGS, updateConfig} from '../../lib/core/config.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {object} from '../../lib/output/types.js'
 
@@ -32,13 +32,17 @@ export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
     if (key === 'api_key')
       throw new UsageError('api_key is set with groq auth login (it checks the key and never echoes it)')
     const value = parseSetting(key, this.args.value)
-    const {config, profile} = this.settings
-    const created = !(profile in config.file.profiles)
-    config.file.profiles[profile] = {...config.file.profiles[profile], [key]: value}
-    await saveConfig(config)
+    // Under the config lock, on the file as it is now (core/config.ts updateConfig): parallel runs lose nothing.
+    let profile = ''
+    let created = false
+    const config = await updateConfig(this.io.env, (file) => {
+      profile = profileName(this.flags.profile, this.io.env, file)
+      created = !(profile in file.profiles)
+      file.profiles[profile] = {...file.profiles[profile], [key]: value}
+    })
     if (created) this.warnLine(`Created profile "${profile}" in ${config.path}`)
     // Nothing on stdout unless asked: `config set` is quiet on success, like git config.
-    if (this.outputFormat !== 'json') return
+    if (!this.printsJson()) return
     return object<SetResult>({created_profile: created, key, profile, value}, [])
   }
 }

@@ -1,7 +1,7 @@
 import {Args} from '../../lib/core/oclif.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {assertKnownSetting, saveConfig} from '../../lib/core/config.js'
+import {assertKnownSetting, profileName, updateConfig} from '../../lib/core/config.js'
 import {UsageError} from '../../lib/core/errors.js'
 
 export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
@@ -15,11 +15,10 @@ export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
   async run() {
     if (this.args.key === 'api_key') throw new UsageError('api_key is removed with groq auth logout')
     assertKnownSetting(this.args.key)
-    const {config, profile} = this.settings
-    const saved = config.file.profiles[profile]
-    if (saved && this.args.key in saved) {
+    await updateConfig(this.io.env, (file) => {
+      const saved = file.profiles[profileName(this.flags.profile, this.io.env, file)]
+      if (!saved || typeof saved !== 'object' || !(this.args.key in saved)) return false
       delete saved[this.args.key]
-      await saveConfig(config)
-    }
+    })
   }
 }

@@ -7,10 +7,10 @@ import type {TranscriptKind} from './request.js'
 import {DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_TRANSCRIBE_MODEL, DEFAULT_TRANSLATE_MODEL} from './spec.js'
 import {runTranscripts, type TranscriptsFlags} from './transcripts.js'
 
-const DEFAULT_MODELS: Record<TranscriptKind, {default: string; setting: string}> = {
-  transcription: {default: DEFAULT_TRANSCRIBE_MODEL, setting: 'model.transcribe'},
-  translation: {default: DEFAULT_TRANSLATE_MODEL, setting: 'model.translate'},
-}
+const DEFAULT_MODELS = {
+  transcription: {default: DEFAULT_TRANSCRIBE_MODEL, endpoint: 'transcribe'},
+  translation: {default: DEFAULT_TRANSLATE_MODEL, endpoint: 'translate'},
+} as const satisfies Record<TranscriptKind, {default: string; endpoint: string}>
 
 /**
  * The base of `groq transcribe` and `groq translate`: hands runTranscripts what the base command resolves (the
@@ -19,14 +19,13 @@ const DEFAULT_MODELS: Record<TranscriptKind, {default: string; setting: string}>
  */
 export abstract class TranscriptCommand<T extends typeof Command> extends BaseCommand<T> {
   protected async runTranscripts(kind: TranscriptKind, flags: TranscriptsFlags, inputs: string[]) {
-    const {profileData, timeoutMs} = this.settings
-    const configured = profileData[DEFAULT_MODELS[kind].setting]
+    const {timeoutMs} = this.settings
     const baseURL = this.settings.baseURL?.value ?? 'https://api.groq.com'
     const run = await runTranscripts(kind, flags, inputs, {
       describe: (error) => describeError(error, {baseURL}),
       format: this.outputFormat,
       maxBytes: numberSetting(this.settings, 'audio.max_size', DEFAULT_MAX_UPLOAD_BYTES),
-      model: flags.model ?? (typeof configured === 'string' ? configured : DEFAULT_MODELS[kind].default),
+      model: flags.model ?? this.configuredModel(DEFAULT_MODELS[kind].endpoint) ?? DEFAULT_MODELS[kind].default,
       quiet: Boolean(this.flags.quiet),
       send: (progress) => async (endpoint, parts, label) =>
         postMultipart(await this.client(), endpoint, parts, {

@@ -1,3 +1,5 @@
+import {DEFAULT_AUDIO_MAX_SIZE} from '../core/config.js'
+
 /**
  * What Groq's OpenAPI spec says about the audio operations (createTranscription, createTranslation,
  * createSpeech), as constants the commands validate against before any request.
@@ -31,7 +33,7 @@ export const UPLOAD_EXTENSIONS = ['flac', 'mp3', 'mp4', 'mpeg', 'mpga', 'm4a', '
 export type UploadExtension = (typeof UPLOAD_EXTENSIONS)[number]
 
 /** Groq's limit for a file sent directly, 25 MB (larger files go by URL); configurable as `audio.max_size`. */
-export const DEFAULT_MAX_UPLOAD_BYTES = 25_000_000
+export const DEFAULT_MAX_UPLOAD_BYTES = DEFAULT_AUDIO_MAX_SIZE
 
 /** The spec's example models (defaults when config `model.transcribe` / `model.translate` is unset). */
 export const DEFAULT_TRANSCRIBE_MODEL = 'whisper-large-v3-turbo'

@@ -1,8 +1,8 @@
-import {createReadStream} from 'node:fs'
 import {extname} from 'node:path'
 
 import {UsageError} from '../core/errors.js'
 import {oneOf, parseNumberValue} from '../core/flag-values.js'
+import {readTextFile} from '../core/input.js'
 import {type IO, isStdinTTY} from '../core/io.js'
 import {
   DEFAULT_SPEAK_MODEL,
@@ -116,43 +116,29 @@ export function buildSpeechRequest(input: string, flags: SpeechFlags, defaults: 
   return body
 }
 
-/** More text than any TTS model takes; reading stops here so `--input-file /dev/zero` cannot fill memory. */
-export const MAX_INPUT_BYTES = 1_000_000
-
-async function readBounded(stream: NodeJS.ReadableStream, what: string): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of stream) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
-    size += bytes.length
-    if (size > MAX_INPUT_BYTES) {
-      ;(stream as NodeJS.ReadableStream & {destroy?: () => void}).destroy?.()
-      throw new UsageError(
-        `${what}: more than ${MAX_INPUT_BYTES.toLocaleString('en-US')} bytes of text; no TTS model takes that much`,
-      )
-    }
-    chunks.push(bytes)
-  }
-  return Buffer.concat(chunks).toString('utf8')
-}
+/** More text than any TTS model takes: an --input-file larger than this is refused unread (/dev/zero too). */
+export const MAX_INPUT_FILE_BYTES = 1_000_000
 
 /**
  * The text to say: the argument, else --input-file (a path, or `-`), else stdin when it is not a terminal.
- * A trailing newline (from `echo` or a file) is not part of what is said.
+ * Files and stdin are read bounded and checked (core/input.ts: binary or invalid UTF-8 refused). A trailing
+ * newline (from `echo` or a file) is not part of what is said.
  */
-export async function readSpeechInput(options: {file?: string; io: IO; text?: string}): Promise<string> {
+export async function readSpeechInput(options: {
+  file?: string
+  io: IO
+  /** Reads all of stdin (BaseCommand.readStdinText: bounded by config max_stdin). */
+  readStdin: () => Promise<string>
+  text?: string
+}): Promise<string> {
   const {file, io, text} = options
   if (text !== undefined && file !== undefined)
     throw new UsageError('Give the text as an argument or --input-file, not both')
   let input: string
   if (text !== undefined && text !== '-') input = text
   else if (file !== undefined && file !== '-') {
-    const stream = createReadStream(file)
-    input = await readBounded(stream, file).catch((error: NodeJS.ErrnoException) => {
-      if (error instanceof UsageError) throw error
-      throw new UsageError(`--input-file: ${error.code === 'ENOENT' ? `${file}: no such file` : error.message}`)
-    })
-  } else if (text === '-' || file === '-' || !isStdinTTY(io)) input = await readBounded(io.stdin, 'stdin')
+    input = await readTextFile(file, {maxBytes: MAX_INPUT_FILE_BYTES, what: '--input-file'})
+  } else if (text === '-' || file === '-' || !isStdinTTY(io)) input = await options.readStdin()
   else throw new UsageError('Give the text to say: an argument, --input-file FILE, or pipe it to stdin')
   return input.replace(/\r?\n$/, '')
 }

@@ -40,26 +40,32 @@ export function failureReason(batch: GroqBatch): string {
 
 export interface WaitOptions {
   intervalMs: number
-  /** Give up (exit 6) after this long; the batch keeps running. */
+  /**
+   * The whole wait's bound (`batches wait --timeout`): at this time polling stops, a poll in flight is cut off, and
+   * the wait fails with exit 6; the batches keep running. Each poll request keeps the client's own request timeout
+   * (config `timeout`, default 60 s), and one that times out is polled again, like a dropped connection.
+   */
   timeoutMs?: number
   signal?: AbortSignal
   ux: Progress
-  /** For tests: the clock and the sleep. */
-  now?: () => number
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
+/** setTimeout's longest delay (2^31-1 ms, about 24.8 days; longer ones fire at once); over any completion window. */
+const MAX_TIMER_MS = 2_147_483_647
+
+/** Resolves after `ms`, or rejects with the signal's reason when it is aborted first. */
+const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        reject(new CliError('Interrupted', ExitCode.interrupted))
-      },
-      {once: true},
-    )
+    if (signal.aborted) return reject(signal.reason)
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', abort)
+      resolve()
+    }, ms)
+    function abort() {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    signal.addEventListener('abort', abort, {once: true})
   })
 
 /** The longest pause between polls once the status stops changing. */
@@ -76,7 +82,7 @@ function retryAfterMs(error: unknown): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
 }
 
-/** Errors worth polling through: rate limits, server errors, a dropped connection. */
+/** Errors worth polling through: rate limits, server errors, a dropped or timed-out connection. */
 function isTransient(error: unknown): boolean {
   const status = (error as {status?: number}).status
   if (status === 429 || (status !== undefined && status >= 500)) return true
@@ -84,38 +90,63 @@ function isTransient(error: unknown): boolean {
   return kind === 'APIConnectionError' || kind === 'APIConnectionTimeoutError'
 }
 
+/** `90s`, `5m`, `2h` for the timeout message. */
+function briefly(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`
+}
+
 /**
  * Polls batches until each is in a terminal state: the interval grows by half while nothing changes (up to a
- * minute), a 429 waits as long as its Retry-After says, server and network errors are polled through. A bar of
- * completed+failed over total on a TTY; in a pipe one status line per change. Ctrl-C: exit 130, saying the batch
- * keeps running. Returns the final Batch objects.
+ * minute), a 429 waits as long as its Retry-After says, server and network errors (a poll's request timeout
+ * included) are polled through. A bar of completed+failed over total on a TTY; in a pipe one status line per
+ * change. `timeoutMs` bounds the whole wait (exit 6). Ctrl-C: exit 130, saying the batch keeps running and how to
+ * resume. Returns the final Batch objects.
  */
 export async function waitForBatches(client: GroqClient, ids: string[], options: WaitOptions): Promise<GroqBatch[]> {
-  const now = options.now ?? Date.now
-  const sleep = options.sleep ?? defaultSleep
-  const started = now()
+  const latest = new Map<string, GroqBatch>()
+  const running = () => ids.filter((id) => !TERMINAL.has(latest.get(id)?.status ?? ''))
+  const resume = (waiting: string[]) => `groq batches wait ${waiting.join(' ')}`
   const forget = onInterrupt(() => {
+    const waiting = running()
     process.stderr.write(
-      `\nStopped waiting; the batch${ids.length > 1 ? 'es keep' : ' keeps'} running on Groq: ${ids.join(' ')}\n` +
-        `Resume with: groq batches wait ${ids.join(' ')}\n`,
+      `\nStopped waiting; the batch${waiting.length > 1 ? 'es keep' : ' keeps'} running on Groq: ${waiting.join(' ')}\n` +
+        `Resume with: ${resume(waiting)}\n`,
     )
   })
+  // The deadline aborts whatever is under way, a pause or a poll, with the timeout error.
+  const deadline = new AbortController()
+  const timedOut = () => {
+    const waiting = running()
+    const states = waiting.map((id) => `${id} (${latest.get(id)?.status ?? 'no answer yet'})`).join(', ')
+    return new CliError(
+      `Timed out after ${briefly(options.timeoutMs!)} waiting for ${states}; ` +
+        `${waiting.length > 1 ? 'they keep' : 'it keeps'} running on Groq. Resume with: ${resume(waiting)}`,
+      ExitCode.network,
+    )
+  }
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => deadline.abort(timedOut()), Math.min(options.timeoutMs, MAX_TIMER_MS))
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal
   const bar = await options.ux.items(ids.length === 1 ? ids[0] : `${ids.length} batches`)
-  const latest = new Map<string, GroqBatch>()
   let interval = options.intervalMs
   try {
     for (;;) {
       let changed = false
       let pause: number | undefined
       for (const id of ids) {
-        if (latest.has(id) && TERMINAL.has(latest.get(id)!.status)) continue
+        if (!running().includes(id)) continue
         try {
-          const batch = (await client.batches.retrieve(id, {signal: options.signal})) as unknown as GroqBatch
+          const batch = (await client.batches.retrieve(id, {signal})) as unknown as GroqBatch
           const before = latest.get(id)
           if (!before || before.status !== batch.status || progressOf(before) !== progressOf(batch)) changed = true
           latest.set(id, batch)
           options.ux.status(`${id} ${batch.status}${batch.request_counts ? ` ${progressOf(batch)}` : ''}`)
         } catch (error) {
+          if (deadline.signal.aborted) throw deadline.signal.reason
           if (!isTransient(error)) throw error
           pause = Math.max(pause ?? 0, retryAfterMs(error) ?? interval)
         }
@@ -128,24 +159,18 @@ export async function waitForBatches(client: GroqClient, ids: string[], options:
       )
       if (total > 0) bar.setTotal(total)
       bar.update(done)
-      if (ids.every((id) => latest.has(id) && TERMINAL.has(latest.get(id)!.status))) {
-        return ids.map((id) => latest.get(id)!)
-      }
+      if (running().length === 0) return ids.map((id) => latest.get(id)!)
       interval = changed
         ? options.intervalMs
         : Math.min(Math.round(interval * 1.5), Math.max(MAX_INTERVAL_MS, options.intervalMs))
-      const wait = pause ?? interval
-      if (options.timeoutMs !== undefined && now() - started + wait > options.timeoutMs) {
-        const running = ids.filter((id) => !TERMINAL.has(latest.get(id)?.status ?? ''))
-        throw new CliError(
-          `Timed out waiting for ${running.join(' ')} (still ${running.map((id) => latest.get(id)?.status ?? 'unknown').join(', ')}); ` +
-            'the batch keeps running: `groq batches wait` again later',
-          ExitCode.network,
-        )
-      }
-      await sleep(wait, options.signal)
+      await sleep(pause ?? interval, signal)
     }
+  } catch (error) {
+    if (deadline.signal.aborted) throw deadline.signal.reason
+    if (options.signal?.aborted) throw new CliError('Interrupted', ExitCode.interrupted)
+    throw error
   } finally {
+    clearTimeout(timer)
     bar.stop()
     forget()
   }

@@ -1,6 +1,7 @@
 import {Command, Flags, type Interfaces} from './oclif.js'
 
 import {type ClientOptions, type GroqClient, createClient} from '../http/client.js'
+import {closeConnections} from '../http/transport.js'
 import {
   DEFAULT_PROFILE,
   type ModelEndpoint,
@@ -9,10 +10,10 @@ import {
   type Settings,
   resolveSettings,
 } from './config.js'
-import {CliError, describeError, UsageError} from './errors.js'
+import {CliError, describeError, redactURL, UsageError} from './errors.js'
 import {ExitCode} from './exit-codes.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
-import {colorEnabled, getIO, type IO, isStdoutTTY, write} from './io.js'
+import {colorEnabled, getIO, type IO, isStdoutTTY, readStdin, write} from './io.js'
 import {defaultFormat, render} from '../output/format.js'
 import type {JqFilter} from '../output/jq.js'
 import type {Result} from '../output/types.js'
@@ -134,12 +135,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected get settings(): Settings {
     if (!this.cachedSettings) {
       const flags = this.flags as BaseFlags<typeof BaseCommand>
-      const resolved = resolveSettings(flags, this.io.env)
+      // A command that declares its own --timeout (batches wait: the whole wait) replaces the global flag; its
+      // value is not a request timeout, so requests keep the configured one.
+      const ownTimeout = this.ctor.flags?.timeout !== undefined
+      const resolved = resolveSettings(ownTimeout ? {...flags, timeout: undefined} : flags, this.io.env)
       const {config, profile} = resolved
       // A profile named with --profile or GROQ_PROFILE must exist for a command that reads it (exit 4), so a
-      // typo never silently runs with no settings; "default" and a file without profiles are fine.
+      // typo never silently runs with no settings; "default" and a file without profiles are fine (and so is a
+      // file that could not be read, when the run does not need it).
       const named = flags.profile !== undefined || Boolean(this.io.env.GROQ_PROFILE)
-      if (named && !(profile in config.file.profiles) && !(this.ctor as typeof BaseCommand).createsProfile) {
+      if (
+        named &&
+        !config.ignored &&
+        !(profile in config.file.profiles) &&
+        !(this.ctor as typeof BaseCommand).createsProfile
+      ) {
         const known = Object.keys(config.file.profiles)
         if (known.length > 0 || profile !== DEFAULT_PROFILE) {
           throw new CliError(
@@ -149,7 +159,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         }
       }
       this.cachedSettings = resolved
-      if (this.cachedSettings.warning) this.warnLine(this.cachedSettings.warning)
+      for (const warning of this.cachedSettings.warnings) this.warnLine(warning)
+      if (flags['api-key']) {
+        this.warnLine(
+          'Warning: a key given with --api-key can be read by other users of this machine (ps); set GROQ_API_KEY or run `groq auth login` instead',
+        )
+      }
     }
     return this.cachedSettings
   }
@@ -165,14 +180,35 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return {
       debug: this.flags.debug ? (line) => this.io.stderr.write(line + '\n') : undefined,
       env: this.io.env,
+      onRetry: (line) => this.warnLine(line),
       userAgent: `groq-cli/${this.config.version}`,
     }
+  }
+
+  /**
+   * All of stdin as text, at most config `max_stdin` (default 10 MB): more, binary data or invalid UTF-8 is a
+   * usage error (exit 2) before any request. Commands read stdin through this (or core/input.ts), never directly.
+   */
+  protected readStdinText(what = 'stdin'): Promise<string> {
+    return readStdin(this.io, {maxBytes: this.settings.maxStdinBytes, what})
   }
 
   /** The profile's default model for an endpoint (`groq config set model.embed …`), if one is set. */
   protected configuredModel(endpoint: ModelEndpoint): string | undefined {
     const model = this.settings.profileData[`model.${endpoint}`]
     return typeof model === 'string' && model ? model : undefined
+  }
+
+  /**
+   * Whether the result goes out as JSON, for commands that print only then (config set, auth logout). Does not fail on
+   * a config file with a bad value: those commands are how it gets fixed.
+   */
+  protected printsJson(): boolean {
+    try {
+      return this.outputFormat === 'json'
+    } catch {
+      return false
+    }
   }
 
   protected get outputFormat(): OutputFormat {
@@ -243,6 +279,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       error = error_ as Error
       await this.catch(error as Error)
     } finally {
+      // Whatever a command left open (a response it never read) must not keep the process alive.
+      closeConnections()
       await this.finally(error)
     }
     return result as R
@@ -261,10 +299,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     const {exitCode, message} = describeError(error, {
       baseURL: this.cachedSettings?.baseURL?.value ?? 'https://api.groq.com',
+      maxRetryWaitMs: this.cachedSettings?.maxRetryWaitMs,
     })
     const debug = this.flags?.debug ?? this.argv.includes('--debug')
     if (message) this.io.stderr.write(`Error: ${message}\n`)
-    if (debug && error.stack) this.io.stderr.write(error.stack + '\n')
+    if (debug && error.stack) this.io.stderr.write(redactURL(error.stack) + '\n')
     process.exitCode = exitCode
   }
 }

@@ -33,6 +33,56 @@ export class InterruptedError extends CliError {
   }
 }
 
+/**
+ * A response that is not what the request asked for: a 200 whose body is HTML, truncated JSON, not a JSON
+ * object, or an empty body where one was due. The message names the status, the content type, the first
+ * printable characters and the request id, so a captive portal or a broken proxy is recognisable at once.
+ */
+export class BadResponseError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.error)
+    this.name = 'BadResponseError'
+  }
+}
+
+/**
+ * No byte moved for the timeout (no answer, or a body that stalled). `code` lets the stream readers and
+ * describeError treat it as the network error it is (exit 6).
+ */
+export class TimeoutError extends CliError {
+  readonly code = 'ETIMEDOUT'
+  constructor(message: string) {
+    super(message, ExitCode.network)
+    this.name = 'TimeoutError'
+  }
+}
+
+/** `https://user:secret@host` -> `https://***@host`, wherever a URL with credentials appears in a text. */
+export function redactURL(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@')
+}
+
+/** Up to `max` printable characters of a body: control characters become spaces, runs of space one. */
+export function printablePreview(body: Buffer | string, max = 100): string {
+  const text = (typeof body === 'string' ? body : body.toString('utf8'))
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\ufffd]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
+
+/**
+ * How a body that is not the expected JSON is described: `text/html, 1234 bytes: "<html>…"`.
+ */
+export function describeBody(body: Buffer | string, contentType: null | string | undefined): string {
+  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length
+  const type = contentType || 'no content type'
+  if (size === 0) return `${type}, empty body`
+  const preview = printablePreview(body)
+  return `${type}, ${size} byte${size === 1 ? '' : 's'}${preview ? `: "${preview}"` : ''}`
+}
+
 export interface DescribedError {
   message: string
   exitCode: ExitCodeValue
@@ -100,15 +150,34 @@ export function networkCause(error: unknown, orMessage = false): string | undefi
 }
 
 export interface ErrorContext {
-  /** Where requests go, so a network error can say what it could not reach. */
+  /** Where requests go, so a network error can say what it could not reach (its password is never shown). */
   baseURL?: string
+  /** config `max_retry_wait`: a Retry-After longer than this was not waited, and the line says so. */
+  maxRetryWaitMs?: number
+  /** For tests: the time a Retry-After is counted from. */
+  now?: number
 }
 
 /**
  * Turns any error into the one line the user sees and the exit code.
- * The line names the HTTP status, Groq's message and type, and the request id.
+ * The line names the HTTP status, Groq's message and type, and the request id. A URL's password never shows.
  */
 export function describeError(error: unknown, context: ErrorContext = {}): DescribedError {
+  const described = describe(error, context)
+  return {...described, message: redactURL(described.message)}
+}
+
+/** The CliError under groq-sdk's APIConnectionError (the transport's BadResponseError, a redirect refused, …). */
+function cliCause(error: unknown): CliError | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof CliError) return current
+    current = (current as {cause?: unknown}).cause
+  }
+  return undefined
+}
+
+function describe(error: unknown, context: ErrorContext): DescribedError {
   if (error instanceof CliError) return {exitCode: error.exitCode, message: error.message}
 
   if (isApiError(error)) {
@@ -116,17 +185,28 @@ export function describeError(error: unknown, context: ErrorContext = {}): Descr
     const kind = error.constructor.name
     if (kind === 'APIUserAbortError') return {exitCode: ExitCode.interrupted, message: 'Interrupted'}
     if (error.status === undefined) {
+      const inner = cliCause(error)
+      if (inner) return {exitCode: inner.exitCode, message: inner.message}
       const timedOut = kind === 'APIConnectionTimeoutError'
       const target = context.baseURL ? ` ${context.baseURL}` : ''
       const cause = networkCause(error)
       const message = timedOut
         ? `Request to${target || ' the API'} timed out (raise --timeout?)`
-        : `Cannot reach${target || ' the API'}${cause ? ` (${cause})` : `: ${error.message}`}`
+        : `Cannot reach${target || ' the API'}${cause ? ` (${cause})` : `: ${causeMessage(error)}`}`
       return {exitCode: ExitCode.network, message}
     }
     const body = groqErrorBody(error.error)
     const status = `${error.status}${STATUS_TEXT[error.status] ? ` ${STATUS_TEXT[error.status]}` : ''}`
-    const detail = body.message ?? (error.error ? JSON.stringify(error.error) : 'no error body')
+    const contentType = error.headers?.get('content-type')
+    let detail: string
+    if (body.message) detail = body.message
+    else if (error.error !== undefined && error.error !== null) detail = JSON.stringify(error.error)
+    else {
+      // Not JSON (an HTML page from a proxy, say): groq-sdk keeps the text in its message, after the status.
+      const raw = error.message.replace(new RegExp(`^${error.status} `), '')
+      const empty = raw === `status code (no body)` || raw === ''
+      detail = `the body is not JSON (${describeBody(empty ? '' : raw, contentType)})`
+    }
     const errorType = [body.type, body.code && body.code !== body.type ? body.code : undefined]
       .filter(Boolean)
       .join(', ')
@@ -134,7 +214,10 @@ export function describeError(error: unknown, context: ErrorContext = {}): Descr
     const parts = [`${status}: ${detail}`]
     if (errorType) parts.push(`(${errorType})`)
     if (requestId) parts.push(`[request id ${requestId}]`)
-    return {exitCode: exitCodeForStatus(error.status), message: parts.join(' ')}
+    let message = parts.join(' ')
+    const retry = error.headers ? retryAfterNote(error.headers, context) : undefined
+    if (retry) message += `; ${retry}`
+    return {exitCode: exitCodeForStatus(error.status), message}
   }
 
   const oclif = (error as {oclif?: {exit?: number}} | undefined)?.oclif
@@ -147,9 +230,53 @@ export function describeError(error: unknown, context: ErrorContext = {}): Descr
 
   const code = (error as {code?: string} | undefined)?.code
   if (code === 'EPIPE') return {exitCode: ExitCode.ok, message: ''}
+  if (code === 'ECONNRESET' && (error as Error).message === 'aborted') {
+    // node:http's error for a body cut part way (the server or a proxy closed the connection).
+    return {exitCode: ExitCode.network, message: 'The connection was cut while reading the answer (ECONNRESET)'}
+  }
   if (code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH)$/.test(code)) {
     return {exitCode: ExitCode.network, message: `Network error: ${(error as Error).message}`}
   }
+  if (code && /^Z_/.test(code)) {
+    return {exitCode: ExitCode.error, message: `The answer could not be decoded (${(error as Error).message})`}
+  }
   const message = error instanceof Error ? error.message : String(error)
   return {exitCode: ExitCode.error, message}
+}
+
+function causeMessage(error: Error): string {
+  const cause = (error as {cause?: unknown}).cause
+  return cause instanceof Error ? cause.message : error.message
+}
+
+/**
+ * When to try again, from the answer's `retry-after-ms` / `Retry-After`: `retry after 2026-12-02T08:00:31Z (in 1 h,
+ * more than max_retry_wait 1 min, so not waited)`. Kept in step with http/retry.ts serverWaitMs.
+ */
+function retryAfterNote(headers: {get(name: string): null | string}, context: ErrorContext): string | undefined {
+  const now = context.now ?? Date.now()
+  let waitMs: number | undefined
+  const ms = headers.get('retry-after-ms')
+  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms)) && Number(ms) >= 0) waitMs = Number(ms)
+  const after = headers.get('retry-after')
+  if (waitMs === undefined && after !== null && after.trim() !== '') {
+    if (/^\s*\d+(\.\d+)?\s*$/.test(after)) waitMs = Number(after) * 1000
+    else if (!Number.isNaN(Date.parse(after))) waitMs = Math.max(0, Date.parse(after) - now)
+  }
+  // A wait under a second is "now": saying when adds nothing.
+  if (waitMs === undefined || waitMs < 1000) return undefined
+  const at = new Date(Math.ceil((now + waitMs) / 1000) * 1000).toISOString().replace('.000Z', 'Z')
+  const capped = context.maxRetryWaitMs !== undefined && waitMs > context.maxRetryWaitMs
+  const cap = capped ? `, more than max_retry_wait ${humanMs(context.maxRetryWaitMs!)}, so not waited` : ''
+  return `retry after ${at} (in ${humanMs(waitMs)}${cap})`
+}
+
+function humanMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  const seconds = Math.round(ms / 1000)
+  if (seconds < 120) return `${seconds} s`
+  const minutes = Math.round(seconds / 60)
+  if (minutes < 120) return `${minutes} min`
+  const hours = Math.floor(minutes / 60)
+  return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`
 }

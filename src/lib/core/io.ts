@@ -1,3 +1,5 @@
+import {readStdinText} from './input.js'
+
 /**
  * Where the CLI reads and writes, and what it knows about the terminal.
  * Commands never touch process.stdout/stderr directly, so tests can swap this out.
@@ -44,11 +46,12 @@ export function colorEnabled(io: IO, noColorFlag: boolean): boolean {
   return isStdoutTTY(io) && io.env.TERM !== 'dumb'
 }
 
-/** Reads all of stdin as UTF-8 text. */
-export async function readStdin(io: IO): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer))
-  return Buffer.concat(chunks).toString('utf8')
+/**
+ * Reads all of stdin as text, bounded and checked (core/input.ts `readStdinText`): more than `maxBytes` (default
+ * 10 MB, config `max_stdin`), binary data or invalid UTF-8 is a usage error (exit 2), not a silent U+FFFD.
+ */
+export async function readStdin(io: IO, options: {maxBytes?: number; what?: string} = {}): Promise<string> {
+  return readStdinText(io, options)
 }
 
 /** Writes and resolves once the data is handed to the OS (so exit never truncates piped output). */

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_AUDIO_MAX_SIZE,
   DEFAULT_BATCH_MAX_REQUESTS,
   DEFAULT_MAX_FILE_SIZE,
   DEFAULT_MAX_RETRIES,
@@ -25,7 +26,7 @@ export interface EffectiveSetting {
 
 /** The defaults the code falls back to, as a user would write them. */
 export const SETTING_DEFAULTS: Record<string, SettingValue> = {
-  'audio.max_size': 25_000_000,
+  'audio.max_size': DEFAULT_AUDIO_MAX_SIZE,
   base_url: 'https://api.groq.com',
   'batches.max_requests': DEFAULT_BATCH_MAX_REQUESTS,
   'chat.render': true,

@@ -23,3 +23,15 @@ export function parseSize(input: string, what: string): number {
   }
   return Math.round(bytes)
 }
+
+/** `512 B`, `2.0 kB`, `10 MB`, `24 GB`: decimal units, as parseSize reads them and as the tables print them. */
+export function formatSize(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000
+    unit++
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
+}
