@@ -17,7 +17,14 @@ import {
   serialize,
   unreadableReason,
 } from './conversation-file.js'
-import {scanStore, type StoreScan} from './conversation-index.js'
+import {
+  folderState,
+  latestInStore,
+  logChange,
+  scanStore,
+  type StoreLatest,
+  type StoreScan,
+} from './conversation-index.js'
 
 export {CONVERSATION_VERSION, type ConversationSummary, serialize, summarize} from './conversation-file.js'
 
@@ -181,8 +188,13 @@ export class ConversationStore {
     if (conversation.name !== undefined && conversation.name !== existing?.conversation.name) {
       await this.assertNameFree(validateName(conversation.name), conversation.id)
     }
+    // Everything this write does to the folder (temp file, rename, clean-up) falls between before and the index's
+    // line, so the index can follow it without a stat per file (conversation-index.ts). A lock file taken around it
+    // belongs outside the folder, or the line after its release.
+    const before = folderState(this.dir)
     await mkdir(this.dir, {mode: 0o700, recursive: true})
     await writeFileAtomic(path, serialize(conversation), 0o600)
+    logChange(this.dir, before, conversation.id, conversation)
   }
 
   /**
@@ -205,9 +217,20 @@ export class ConversationStore {
     if (!idOrName) throw new UsageError('Empty conversation id or name')
     // An id is never a name (names cannot look like one) nor a prefix of another id: no need to list the store.
     if (ID_PATTERN.test(idOrName) && (await this.exists(idOrName))) return idOrName
-    const {summaries, unreadable} = await this.scan()
+    // The index as it is first; an answer it cannot give, or a name its file no longer holds, from it verified.
+    return (await this.resolveIn(idOrName, true)) ?? (this.resolveIn(idOrName, false) as Promise<string>)
+  }
+
+  /** resolve() from the index (trusted or verified); undefined when the trusted index cannot be sure. */
+  private async resolveIn(idOrName: string, trust: boolean): Promise<string | undefined> {
+    const {summaries, unreadable} = await this.scan({trust})
     const named = summaries.find((summary) => summary.name === idOrName)
-    if (named) return named.id
+    if (named) {
+      if (!trust) return named.id
+      // A file rewritten in place by hand is not seen by the trusted index: its name is read from the file.
+      const outcome = await this.read(named.id)
+      return outcome?.ok && outcome.conversation.name === idOrName ? named.id : undefined
+    }
     const ids = [...summaries, ...unreadable].map(({id}) => id)
     const matches = ids.filter((id) => id.startsWith(idOrName)).sort()
     if (matches.length === 1) return matches[0]
@@ -219,6 +242,7 @@ export class ConversationStore {
         `"${idOrName}" matches ${matches.length} conversations: ${shown.join(', ')}${more}. Give more of the id`,
       )
     }
+    if (trust) return undefined
     throw notFound(idOrName, unreadable.length)
   }
 
@@ -240,16 +264,27 @@ export class ConversationStore {
 
   /**
    * Summaries of the readable conversations (most recently updated first) and the files that cannot be used (most
-   * recently modified first), from the index beside the folder, brought up to date from the files.
+   * recently modified first), from the index beside the folder: verified against every file, or with `trust`, taken
+   * as it is while the folder shows no change it did not record (conversation-index.ts).
    */
-  scan(): Promise<StoreScan> {
-    return scanStore(this.dir)
+  scan(options: {trust?: boolean} = {}): Promise<StoreScan> {
+    return scanStore(this.dir, options)
+  }
+
+  /**
+   * The conversation updated last (by its updated_at) and the unusable files, from the index: trusted (taken as it
+   * is while the folder shows no change it did not record), or verified against every file.
+   */
+  latestEntry(options: {trust: boolean}): Promise<StoreLatest> {
+    return latestInStore(this.dir, options)
   }
 
   /** Deletes `<id>.json` (readable or not). Exit 4 when there is no such conversation. */
   async remove(id: string): Promise<void> {
+    const before = folderState(this.dir)
     try {
       await unlink(this.pathFor(id))
+      logChange(this.dir, before, id)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(id)
       throw error
@@ -286,6 +321,7 @@ export class ConversationStore {
   }
 
   private async assertNameFree(name: string, ownId: string): Promise<void> {
+    // Verified: a name given by hand in a file rewritten in place counts too (naming is rare; a stat per file is fine).
     const {summaries} = await this.scan()
     const holder = summaries.find((summary) => summary.name === name && summary.id !== ownId)
     if (holder) throw new UsageError(`The name "${name}" is already used by conversation ${holder.id}`)
