@@ -8,18 +8,26 @@ export default defineConfig({
     // Commands read process-wide state (exit code, SIGINT handler): one file at a time per worker.
     pool: 'forks',
     projects: [
+      // In-process tests (and a few runs of the sources through tsx): no build needed. `npm run test:unit`.
+      // Its global setup only reports contract tests skipped for want of Groq's spec (test/helpers/spec.ts).
       {
         extends: true,
-        test: {name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/e2e/**']},
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          exclude: [...configDefaults.exclude],
+          globalSetup: ['test/global-setup.ts'],
+        },
       },
-      // Spawns the built bin/run.js (`npm test` builds first) against one Prism for the whole run. The global
-      // setup runs only when an e2e file is selected, so `vitest run test/unit` never waits for Prism.
-      // Each test spawns node (0.5-1 s idle, several seconds when the machine is busy), hence the longer timeout.
+      // The built bin/run.js as a user runs it, on $GROQ_TEST_NODE or this node (test/helpers/cli.ts): against one
+      // Prism for the whole run (test/e2e) and in real terminals (test/pty). The global setup runs only when a file
+      // of this project is selected, so `vitest run --project unit` never waits for Prism. Each test spawns node
+      // (0.5-1 s idle, several seconds when the machine is busy), hence the longer timeout.
       {
         extends: true,
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', 'test/pty/**/*.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 60_000,
         },

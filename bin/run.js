@@ -85,7 +85,13 @@ try {
 }
 
 if (answer?.page === undefined) {
-  const {groqCacheDir} = await import('../dist/lib/boot/code-cache.js')
+  const {groqCacheDir} = await import('../dist/lib/boot/code-cache.js').catch((error) => {
+    // An unbuilt checkout (npm ci, no build yet): one line instead of ERR_MODULE_NOT_FOUND's stack. Checked only
+    // after the import failed, so a built CLI pays nothing for it.
+    if (existsSync(new URL('dist', root))) throw error
+    process.stderr.write('groq: dist/ is missing; run npm run build\n')
+    process.exit(1)
+  })
   // Node 22+ caches what it compiles of dist/'s ES modules (commands, src/lib) when asked to; the bundles have
   // their own cache (src/lib/boot/bundle.ts), which holds more. Node 20 has no such switch.
   const {enableCompileCache} = await import('node:module')
@@ -97,20 +103,8 @@ if (answer?.page === undefined) {
   const {Config} = oclif ? oclif.modules['./config']() : await import('@oclif/core')
   const {execute} = oclif ? oclif.modules['./execute']() : await import('@oclif/core')
 
-  // @oclif/plugin-not-found asks "Did you mean …?" when stdin is a TTY. When nobody can answer (no TTY, CI, --no-input)
-  // it prints two lines and exits 127; without it an unknown command is a usage error like any other: one line, exit 2.
-  // It is left out of the plugin list before oclif loads the plugins (loading it costs ~5 ms for nothing).
-  const ci = process.env.CI !== undefined && !/^(|0|false)$/i.test(process.env.CI)
-  const prompts = process.stdin.isTTY && !ci && !process.argv.includes('--no-input')
-  let config
-  if (pjson?.oclif) {
-    if (!prompts) pjson.oclif.plugins = pjson.oclif.plugins?.filter((name) => name !== '@oclif/plugin-not-found')
-    // The package.json just read, and its directory: oclif would search for both again.
-    config = await Config.load({pjson, root: rootPath})
-  } else {
-    config = await Config.load(import.meta.url)
-    if (!prompts) config.plugins.delete('@oclif/plugin-not-found')
-  }
+  // The package.json just read, and its directory: oclif would search for both again.
+  const config = await Config.load(pjson?.oclif ? {pjson, root: rootPath} : import.meta.url)
   // A help page the build listed but has no page for this terminal: keep what oclif prints, if that is all it does.
   const printed = answer?.save ? capture() : undefined
   await execute({loadOptions: config})
@@ -132,6 +126,8 @@ if (answer?.page === undefined) {
 /** What the process writes to stdout (still written), and whether it wrote to stderr. */
 function capture() {
   const printed = {stderr: false, stdout: []}
+  // A page src/help.ts sent through the pager, which wrote it to the terminal itself.
+  globalThis[Symbol.for('groq.help.page')] = (page) => printed.stdout.push(page)
   const {stderr, stdout} = process
   const stdoutWrite = stdout.write
   const stderrWrite = stderr.write

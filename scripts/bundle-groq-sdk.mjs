@@ -19,6 +19,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {mayRecordHere, writeCodeCache} from './bundle-common.mjs'
+import {nodeTarget} from './node-target.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(join(root, 'package.json'))
@@ -56,7 +57,7 @@ async function bundle() {
     outfile,
     platform: 'node',
     stdin: {contents: entry, loader: 'js', resolveDir: root, sourcefile: 'groq-sdk-entry.cjs'},
-    target: `node${pjson.engines.node.replace(/^>=\s*/, '')}`,
+    target: nodeTarget(pjson),
   })
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
   const inputs = Object.keys(result.metafile.inputs).length

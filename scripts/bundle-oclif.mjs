@@ -15,6 +15,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {mayRecordHere, writeCodeCache} from './bundle-common.mjs'
+import {nodeTarget} from './node-target.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(join(root, 'package.json'))
@@ -153,7 +154,7 @@ async function bundle() {
     platform: 'node',
     plugins: [dynamicImports],
     stdin: {contents: entry, loader: 'js', resolveDir: root, sourcefile: 'oclif-entry.cjs'},
-    target: `node${pjson.engines.node.replace(/^>=\s*/, '')}`,
+    target: nodeTarget(pjson),
   })
   for (const [patch, count] of applied) {
     if (count !== 1) throw new Error(`@oclif/core/lib/${patch.file}: ${patch.from} was patched ${count} times`)

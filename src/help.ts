@@ -1,4 +1,5 @@
 import {createRequire} from 'node:module'
+import {format} from 'node:util'
 
 import type {Interfaces} from '@oclif/core'
 import type * as OclifHelp from '@oclif/core/help'
@@ -25,6 +26,32 @@ const ROOT_EXAMPLES = [
  * so they never drift from the commands'.
  */
 export default class GroqHelp extends Help {
+  /** The page being rendered, while showHelp() collects it for the pager. */
+  private page?: string[]
+
+  /**
+   * On a terminal the page is collected and, when taller than the screen, goes through the pager, as the pages the
+   * build rendered do (bin/run.js) and as command output does (ux/pager.ts). This class loads only when oclif
+   * renders help itself (a width or command line the build did not render), so the fast path pays nothing.
+   */
+  public async showHelp(argv: string[]): Promise<void> {
+    if (!process.stdout.isTTY || this.opts.sendToStderr) return super.showHelp(argv)
+    this.page = []
+    try {
+      await super.showHelp(argv)
+    } finally {
+      const page = this.page.join('')
+      this.page = undefined
+      await showPage(page)
+    }
+  }
+
+  protected log(...args: string[]): void {
+    // What oclif's log writes (console.log of the formatted arguments).
+    if (this.page) this.page.push(format(...args) + '\n')
+    else super.log(...args)
+  }
+
   protected async showRootHelp(): Promise<void> {
     await super.showRootHelp()
     this.logExamples(ROOT_EXAMPLES)
@@ -48,5 +75,17 @@ export default class GroqHelp extends Help {
   private logExamples(examples: string[]): void {
     if (examples.length === 0) return
     this.log(this.section('EXAMPLES', examples.map((example) => `$ ${example}`).join('\n')))
+  }
+}
+
+/** bin/run.js keeps the page oclif printed for this terminal; a paged one never passes through stdout.write. */
+const KEEP_PAGE = Symbol.for('groq.help.page')
+
+async function showPage(page: string): Promise<void> {
+  if (!page) return
+  const {pagerCommand, writePaged} = await import('./lib/ux/pager.js')
+  const io = {env: process.env, stderr: process.stderr, stdin: process.stdin, stdout: process.stdout}
+  if (await writePaged(io, page, pagerCommand(io, process.argv.includes('--no-pager')))) {
+    ;(globalThis as {[KEEP_PAGE]?: (page: string) => void})[KEEP_PAGE]?.(page)
   }
 }

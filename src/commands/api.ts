@@ -1,22 +1,22 @@
 import {Args, Flags} from '../lib/core/oclif.js'
 
 import {BaseCommand} from '../lib/core/base-command.js'
-import {UsageError} from '../lib/core/errors.js'
+import {CliError, UsageError} from '../lib/core/errors.js'
 import {readFileValue} from '../lib/core/flag-values.js'
 import {forceFlag, outFlag} from '../lib/core/flags.js'
 import {resolveSink} from '../lib/transfer/index.js'
-import {isStdinTTY, readStdin} from '../lib/core/io.js'
+import {isStdinTTY} from '../lib/core/io.js'
 import {type FieldInput, parseFields} from '../lib/api/fields.js'
 import {buildApiRequest, METHODS, sendApiRequest} from '../lib/api/request.js'
 
 export default class Api extends BaseCommand<typeof Api> {
   static summary = 'Send any request to the Groq API (like gh api)'
-  static description = `PATH is relative to the base URL, e.g. /openai/v1/models; the API key, base URL, retries, timeout and exit codes are those of every command. The response body goes to stdout unchanged (not binary to a terminal); an HTTP error is one line on stderr with its exit code (404: 4).
+  static description = `PATH is relative to the base URL, e.g. /openai/v1/models; the API key, base URL, retries, timeout and exit codes are those of every command. The response body goes to stdout unchanged in a pipe; on a terminal JSON is indented and coloured and long text goes through the pager (binary is refused there: use -O FILE). --jq EXPR filters a JSON answer as gh api --jq does (strings raw). An HTTP error is one line on stderr with its exit code (404: 4).
 
 -f key=value adds a string field, -F key=value a typed one (true, false, null and numbers as JSON; @FILE the file's text, @- stdin); keys nest as name[sub] and name[] (an array). Fields make the request a POST with a JSON body, or go in the query string for GET and DELETE, or beside --input. --input FILE (- for stdin) sends the file as the body, as is.`
 
   static examples = [
-    '<%= config.bin %> api /openai/v1/models | jq -r ".data[].id"',
+    '<%= config.bin %> api /openai/v1/models --jq ".data[].id"',
     '<%= config.bin %> api -X POST /openai/v1/chat/completions --input body.json',
     '<%= config.bin %> api /openai/v1/chat/completions -f model=llama-3.1-8b-instant -f "messages[][role]=user" ...',
     '<%= config.bin %> api /openai/v1/embeddings -f model=nomic-embed-text-v1_5 -f input=hello',
@@ -80,16 +80,32 @@ export default class Api extends BaseCommand<typeof Api> {
       method: flags.method,
       path: this.args.path,
     })
+    const toFile = flags.out !== undefined && flags.out !== '-'
+    if (toFile) this.refuseJq('prints to stdout; not with -O FILE (redirect stdout instead)')
     const sink = await resolveSink({force: flags.force, io: this.io, out: flags.out})
+    // --jq, or a terminal (not -O -): the body is printed as every command prints, else it streams to the sink as is.
+    const prints = flags.jq !== undefined || (sink.kind === 'stdout' && sink.sniffBinary)
     const client = await this.client()
     await sendApiRequest(client, request, {
       include: flags.include,
       io: this.io,
       paginate: flags.paginate,
+      printText: prints ? (body, contentType) => this.printBody(body, contentType) : undefined,
       signal: this.signal,
       sink,
       timeoutMs: this.settings.timeoutMs,
     })
+  }
+
+  /** A JSON answer as every command prints JSON (--jq, colour, pager); other text paged as it is. */
+  private async printBody(body: string, contentType: string | undefined): Promise<void> {
+    const kind = jsonKind(body)
+    if (this.flags.jq !== undefined) {
+      if (kind) return this.printJsonText(body)
+      throw new CliError(`--jq: the response is not JSON${contentType ? ` (${contentType.split(';')[0]})` : ''}`)
+    }
+    if (kind === 'value') return this.printJsonText(body)
+    await this.writeStdout(body)
   }
 
   /**
@@ -115,6 +131,26 @@ export default class Api extends BaseCommand<typeof Api> {
     if (fromField && fromInput) throw new UsageError('--input - and -F key=@- both want stdin: use a file for one')
     if (isStdinTTY(this.io))
       throw new UsageError(`${fromInput ? '--input -' : '-F …=@-'}: stdin is a terminal; pipe the data in`)
-    return readStdin(this.io)
+    return this.readStdinText()
+  }
+}
+
+/**
+ * One JSON value (an empty body counts: no value, nothing printed), or one per line (JSON Lines: jq reads them as a
+ * sequence; on a terminal they are printed as they are), or not JSON.
+ */
+function jsonKind(text: string): 'lines' | 'value' | undefined {
+  if (text.trim() === '') return 'value'
+  try {
+    JSON.parse(text)
+    return 'value'
+  } catch {
+    const lines = text.split('\n').filter((line) => line.trim() !== '')
+    try {
+      for (const line of lines) JSON.parse(line)
+      return lines.length > 1 ? 'lines' : undefined
+    } catch {
+      return undefined
+    }
   }
 }

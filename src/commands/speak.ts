@@ -10,7 +10,7 @@ export default class Speak extends BaseCommand<typeof Speak> {
   static summary = 'Turn text into speech'
   static description = `The text comes from the argument, --input-file, or stdin. Text longer than the model takes in one request is refused, naming the limit.
 
--O FILE writes the audio to a temp file beside FILE and renames it into place once complete (an existing FILE needs --force); the format comes from its extension (.wav, .mp3, .flac, .ogg, .mulaw/.ulaw) unless --format says. Without -O the audio goes to stdout when it is a pipe or a file; it is never written to a terminal (-O - forces stdout).`
+-O FILE writes the audio to a temp file beside FILE and renames it into place once complete (an existing FILE needs --force); the format comes from its extension (.wav, .mp3, .flac, .ogg, .mulaw/.ulaw) unless --format says. Without -O (or with -O -) the audio goes to stdout when it is a pipe or a file; it is never written to a terminal.`
 
   static examples = [
     '<%= config.bin %> speak "Your build is ready" -O ready.wav',
@@ -48,6 +48,7 @@ export default class Speak extends BaseCommand<typeof Speak> {
   }
 
   async run() {
+    this.refuseJq('speak writes audio, not JSON')
     const voice = this.settings.profileData['speak.voice']
     const input = await readSpeechInput({
       file: this.flags['input-file'],

@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {makeHome, ROOT, runCli, startServer, type TestServer} from '../helpers/cli.js'
+import {makeHome, NODE_VERSION, ROOT, runCli, startServer, type TestServer} from '../helpers/cli.js'
 
 const copy = mkdtempSync(join(tmpdir(), 'groq-damaged-cache-'))
 const BUNDLES = [join('dist', 'oclif', 'core.cjs'), join('dist', 'vendor', 'groq-sdk.cjs')]
@@ -62,7 +62,8 @@ describe.concurrent('with damaged code caches (header kept, body changed)', () =
     const env = {GROQ_API_KEY: 'gsk_test', GROQ_BASE_URL: server.url}
     const list = await groq(['models', 'list', '--debug'], {env})
     expect(list).toMatchObject({exitCode: 0, signal: null, stdout: 'model-a\tGroq\t\t\t\n'})
-    for (const bundle of BUNDLES) {
+    // The build's caches are for the Node that built; another one (GROQ_TEST_NODE) passes them over unread.
+    for (const bundle of NODE_VERSION === process.version ? BUNDLES : []) {
       expect(list.stderr).toContain(
         `[debug] code cache ${join(copy, bundle)}.v8cache: damaged (length or checksum), ignored`,
       )

@@ -2,18 +2,29 @@
  * End-to-end helpers: run the built CLI as a user would, and small local HTTP servers for the answers Prism
  * cannot give (404 for an unknown id, 429, 5xx, a dead port).
  */
-import {spawn} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {execFileSync, spawn} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {createServer, type IncomingHttpHeaders} from 'node:http'
 import {createServer as createNetServer} from 'node:net'
 import {tmpdir} from 'node:os'
-import {join, relative} from 'node:path'
+import {delimiter, dirname, join} from 'node:path'
 
+import {staleReason} from '../../scripts/build-stamp.mjs'
 import {crc32, decodeCache} from '../../src/lib/boot/code-cache.js'
 import {ROOT} from './prism.js'
 
 export {ROOT}
 export const BIN = join(ROOT, 'bin', 'run.js')
+
+/**
+ * The node that runs the CLI in these tests: $GROQ_TEST_NODE (an absolute path, e.g. a Node 24 that .ci/run fetched),
+ * else the node running vitest. The tests themselves, Prism and the local servers always run on vitest's node.
+ */
+export const NODE = process.env.GROQ_TEST_NODE || process.execPath
+
+/** NODE's version, e.g. v24.22.3. */
+export const NODE_VERSION =
+  NODE === process.execPath ? process.version : execFileSync(NODE, ['--version'], {encoding: 'utf8'}).trim()
 
 export interface CliOptions {
   /** Added to the clean environment; `undefined` removes a variable (e.g. {NO_COLOR: undefined}). */
@@ -64,7 +75,9 @@ export const makeHome = (): string => mkdtempSync(join(tmpdir(), 'groq-e2e-'))
  */
 export function cleanEnv(home: string): Record<string, string> {
   const env: Record<string, string> = {...homeEnv(home), LANG: 'C.UTF-8', NO_COLOR: '1', TZ: 'UTC'}
-  if (process.env.PATH) env.PATH = process.env.PATH
+  // NODE's folder first, so that a `node` the CLI (or a shebang) looks up is the one under test.
+  const path = [...(NODE === process.execPath ? [] : [dirname(NODE)]), ...(process.env.PATH ? [process.env.PATH] : [])]
+  if (path.length > 0) env.PATH = path.join(delimiter)
   if (process.env.SYSTEMROOT) env.SYSTEMROOT = process.env.SYSTEMROOT
   return env
 }
@@ -84,7 +97,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const timeoutMs = options.timeoutMs ?? 30_000
   try {
     return await new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
+      const child = spawn(NODE, [options.bin ?? BIN, ...args], {
         cwd: options.cwd ?? home,
         env,
         stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -282,35 +295,15 @@ export async function closedPortURL(): Promise<string> {
 // ---------------------------------------------------------------------------------------------------------------
 // Build freshness
 
-function walk(dir: string, match: (name: string) => boolean, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, {withFileTypes: true})) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) walk(path, match, out)
-    else if (match(entry.name)) out.push(path)
-  }
-  return out
-}
-
 /**
- * Throws unless dist/ and oclif.manifest.json were built after the last change to src/ (`npm test` builds first;
- * `npx vitest run` alone does not), so the e2e tests never pass or fail on a stale build.
+ * Throws unless dist/ (with oclif.manifest.json and docs/commands.md) is the build of the current tree, as recorded
+ * by `npm run build` in dist/.build-stamp.json (scripts/build-stamp.mjs): `npm test` builds first when it is not,
+ * `npx vitest run` alone does not. So the e2e tests never pass or fail on a stale build.
  */
 export function assertFreshBuild(root: string = ROOT): void {
-  const hint = 'Run `npm run build` first (`npm test` builds before testing).'
-  let built: string[]
-  try {
-    built = [...walk(join(root, 'dist'), (name) => name.endsWith('.js')), join(root, 'oclif.manifest.json')]
-    statSync(built.at(-1)!)
-  } catch {
-    throw new Error(`The e2e tests run the built CLI, but dist/ or oclif.manifest.json is missing. ${hint}`)
-  }
-  const sources = walk(join(root, 'src'), (name) => name.endsWith('.ts'))
-  const oldestBuilt = Math.min(...built.map((path) => statSync(path).mtimeMs))
-  const newer = sources.filter((path) => statSync(path).mtimeMs > oldestBuilt)
-  if (newer.length > 0) {
-    const names = newer.map((path) => relative(root, path))
-    throw new Error(`The build is older than ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}. ${hint}`)
-  }
+  const reason = staleReason(root)
+  if (reason)
+    throw new Error(`The e2e tests run the built CLI, but ${reason}. Run \`npm run build\` (\`npm test\` does).`)
 }
 
 /**

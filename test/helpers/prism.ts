@@ -38,23 +38,17 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import {dirname, join, resolve} from 'node:path'
+import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+
+import {missingSpecMessage, specLocation} from './spec.js'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-/** The spec Prism serves: $GROQ_OPENAPI_SPEC, else `<repo>/../shared/groq-openapi.yaml`. Throws if it is missing. */
+/** The spec Prism serves: $GROQ_OPENAPI_SPEC, else `<repo>/../shared/groq-openapi.yaml` (spec.ts). Throws if missing. */
 export function specPath(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.GROQ_OPENAPI_SPEC
-  const path = fromEnv ? resolve(fromEnv) : resolve(ROOT, '..', 'shared', 'groq-openapi.yaml')
-  if (!existsSync(path)) {
-    throw new Error(
-      fromEnv
-        ? `GROQ_OPENAPI_SPEC=${fromEnv}: no such file. The end-to-end tests need Groq's OpenAPI spec to run Prism.`
-        : `Groq's OpenAPI spec is not at ${path} (the default, <repo>/../shared/groq-openapi.yaml). ` +
-            'The end-to-end tests need it to run Prism: put it there or set GROQ_OPENAPI_SPEC to its path.',
-    )
-  }
+  const path = specLocation(env)
+  if (!existsSync(path)) throw new Error(missingSpecMessage(env))
   return path
 }
 

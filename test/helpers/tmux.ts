@@ -1,5 +1,5 @@
 /**
- * Real pseudo-terminal tests: tmux runs the BUILT CLI (node bin/run.js) in a private tmux server (its own socket in a
+ * Real pseudo-terminal tests: tmux runs the BUILT CLI (node bin/run.js, with NODE from cli.ts) in a private tmux server (its own socket in a
  * temp dir, so the user's tmux is never touched), keys go in with send-keys, the screen comes back with capture-pane.
  * The CLI starts from an empty environment (only what the test gives, plus TERM), HOME/XDG_* under `home`, and the
  * wrapping shell prints `[exit N]` when it ends (tmux 3.3 sometimes leaves the exited process unreaped, so
@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
 
-import {BIN, homeEnv, ROOT} from './cli.js'
+import {BIN, homeEnv, NODE, ROOT} from './cli.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -58,7 +58,7 @@ export function createTerminal(): Terminal {
       const assignments = Object.entries(full)
         .map(([name, value]) => `${name}=${quote(value)}`)
         .join(' ')
-      const cli = [process.execPath, BIN, ...args].map(quote).join(' ')
+      const cli = [NODE, BIN, ...args].map(quote).join(' ')
       const command = `trap : INT; env -i TERM="$TERM" ${assignments} ${cli}; echo "[exit $?]"`
       const conf = join(ROOT, 'test/fixtures/repl/tmux.conf')
       await tmux('-f', conf, 'new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', home, command)

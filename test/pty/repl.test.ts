@@ -30,9 +30,13 @@ const chunk = (choice: object, extra: object = {}) =>
   })}\n\n`
 
 /**
- * GET /openai/v1/models/test-model: the model, context window 8192. POST chat: "Answer N" at once, or, for a
- * question with "slowly" in it, a number every 40 ms until the client goes away.
+ * GET /openai/v1/models/test-model: the model, context window 8192. POST chat: "Answer N" at once; for a
+ * question with "slowly" in it, a number a line every 40 ms until the client goes away; for one with "markdown" in
+ * it, MARKDOWN in token-sized pieces after a pause (long enough for the spinner to show).
  */
+const MARKDOWN = '## Steps\n\nRun **this** first:\n\n- one `a`\n- two\n\n```sh\nnpm i -g groq-cli\n```\n\nDone.'
+const FIRST_TOKEN_DELAY_MS = 1200
+
 function startServer(recorded: Recorded[], lookups: string[]): Promise<Server> {
   const server = createServer((request, response) => {
     let raw = ''
@@ -55,11 +59,22 @@ function startServer(recorded: Recorded[], lookups: string[]): Promise<Server> {
         response.end('data: [DONE]\n\n')
       }
       response.write(chunk({delta: {content: '', role: 'assistant'}}))
+      if (record.body.messages.at(-1)?.content.includes('markdown')) {
+        setTimeout(async () => {
+          for (const piece of MARKDOWN.match(/.{1,4}/gs) ?? []) {
+            delta(piece)
+            await new Promise((resolve) => setTimeout(resolve, 5))
+          }
+          finish()
+        }, FIRST_TOKEN_DELAY_MS)
+        return
+      }
       if (record.body.messages.at(-1)?.content.includes('slowly')) {
-        delta('Counting:')
+        // A line each: answers are rendered as markdown on a terminal, a line at a time.
+        delta('Counting:\n')
         let count = 0
         const timer = setInterval(() => {
-          delta(` ${++count}`)
+          delta(`${++count}\n`)
           if (count === 250) {
             clearInterval(timer)
             finish()
@@ -130,7 +145,7 @@ describe.skipIf(!hasTmux && !process.env.CI)('groq chat -i in a real terminal (t
     await until('the second answer', (text) => text.includes('Answer 2\n') && atPrompt(text))
 
     await type('count slowly')
-    await until('the slow answer to start', (text) => /Counting: 1 2 3/.test(text))
+    await until('the slow answer to start', (text) => /Counting:\n1\n2\n3\n/.test(text))
     await terminal.keys('repl', 'C-c')
     await until(
       'the interrupted note',
@@ -171,8 +186,8 @@ describe.skipIf(!hasTmux && !process.env.CI)('groq chat -i in a real terminal (t
     expect(recorded[2].aborted).toBe(true)
     const partial = recorded[3].body.messages.at(-2)
     expect(partial?.role).toBe('assistant')
-    expect(partial?.content).toMatch(/^Counting: 1 2 3( \d+)*$/)
-    expect(partial?.content).not.toMatch(/ 250$/)
+    expect(partial?.content).toMatch(/^Counting:\n1\n2\n3\n(\d+\n)*$/)
+    expect(partial?.content).not.toMatch(/\n250\n$/)
     expect(recorded[3].body.messages).toHaveLength(8)
 
     // The context window was looked up once and cached; the session was saved as one conversation.
@@ -189,5 +204,40 @@ describe.skipIf(!hasTmux && !process.env.CI)('groq chat -i in a real terminal (t
       params: {temperature: 0.3},
       usage: {completion_tokens: 6, prompt_tokens: 60, total_tokens: 66},
     })
+  }, 20_000)
+
+  it('renders a markdown answer as one-shot chat does, after a spinner that is gone before the answer', async () => {
+    const {port} = server.address() as AddressInfo
+    await terminal.start('md', ['chat', '--no-save', '-m', 'test-model'], {
+      GROQ_API_KEY: 'gsk_pty_0123456789',
+      GROQ_BASE_URL: `http://127.0.0.1:${port}`,
+    })
+    const untilMd = (what: string, check: (text: string) => boolean, timeout?: number) =>
+      terminal.until('md', what, check, timeout)
+    await untilMd('the first prompt', (text) => lastLine(text) === 'test-model>', 10_000)
+    await terminal.type('md', 'answer in markdown')
+    const waiting = await untilMd('the spinner', (text) => text.includes('Waiting for test-model'))
+    expect(waiting).not.toContain('Steps')
+
+    await untilMd('the rendered answer', (text) => text.includes('Done.') && lastLine(text) === 'test-model>')
+    await terminal.keys('md', 'C-d')
+    expect(await terminal.exitStatus('md')).toBe(0)
+    const lines = (await terminal.screen('md')).split('\n')
+    const question = lines.findIndex((line) => line.trimEnd() === 'test-model> answer in markdown')
+    expect(lines.slice(question + 1, question + 14).map((line) => line.trimEnd())).toEqual([
+      '## Steps',
+      '',
+      'Run this first:',
+      '',
+      '• one `a`',
+      '• two',
+      '',
+      '```sh',
+      'npm i -g groq-cli',
+      '```',
+      '',
+      'Done.',
+      'test-model>',
+    ])
   }, 20_000)
 })

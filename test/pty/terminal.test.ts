@@ -1,10 +1,12 @@
 /**
  * The terminal experience in a real pseudo-terminal (tmux, the built CLI): the pager for output taller than the
- * screen (used, and not used with --no-pager or an empty PAGER), and the did-you-mean question for a mistyped
- * command (no exits 2).
+ * screen (used, and not used with --no-pager or an empty PAGER), the did-you-mean question for a mistyped
+ * command (no exits 2), and audio never written to the terminal.
  */
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
+import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {assertFreshBuild} from '../helpers/cli.js'
@@ -27,10 +29,12 @@ describe.skipIf(!hasTmux && !process.env.CI)('the terminal (tmux, the built CLI)
   const terminal = createTerminal()
   let server: Server
   let env: Record<string, string>
+  const paths: string[] = []
 
   beforeAll(async () => {
     assertFreshBuild()
-    server = createServer((_request, response) => {
+    server = createServer((request, response) => {
+      paths.push(request.url ?? '')
       response.writeHead(200, {'content-type': 'application/json'})
       response.end(JSON.stringify(MODELS))
     })
@@ -71,7 +75,7 @@ describe.skipIf(!hasTmux && !process.env.CI)('the terminal (tmux, the built CLI)
   })
 
   it('pages the help of a big command (the page rendered at build time), and not with --no-pager', async () => {
-    // OCLIF_COLUMNS=80: a width the build rendered pages for (others go through oclif, which pages nothing yet).
+    // OCLIF_COLUMNS=80: a width the build rendered pages for (bin/run.js answers without oclif).
     await terminal.start('help', ['chat', '--help'], {...env, OCLIF_COLUMNS: '80'})
     const first = await terminal.until('help', 'the first page', (text) => text.includes('USAGE'), 10_000)
     // less holds the rest (the examples are at the end of the page) until the reader scrolls.
@@ -82,6 +86,29 @@ describe.skipIf(!hasTmux && !process.env.CI)('the terminal (tmux, the built CLI)
 
     await terminal.start('help-no-pager', ['chat', '--help', '--no-pager'], env)
     expect(await terminal.exitStatus('help-no-pager')).toBe(0)
+  })
+
+  it('pages help oclif renders itself (a width the build did not render), and keeps that page for next time', async () => {
+    // tmux's 100 columns: no page was built for them, so oclif renders this one (src/help.ts pages it).
+    const store = join(terminal.home, 'cache', 'groq', 'help')
+    expect(existsSync(store)).toBe(false)
+    await terminal.start('help-oclif', ['chat', '--help'], env)
+    const first = await terminal.until('help-oclif', 'the first page', (text) => text.includes('USAGE'), 10_000)
+    expect(first).not.toContain('EXAMPLES')
+    expect(first).not.toContain('[exit')
+    await terminal.keys('help-oclif', 'q')
+    expect(await terminal.exitStatus('help-oclif')).toBe(0)
+    // bin/run.js kept the page the pager showed (not an empty one): the next run answers from it, paged too.
+    const kept = readdirSync(store, {recursive: true, withFileTypes: true}).filter((entry) => entry.isFile())
+    expect(kept).toHaveLength(1)
+    const page = readFileSync(join(kept[0].parentPath, kept[0].name), 'utf8')
+    expect(page).toMatch(/^groq-help \d+\nAsk a model; the answer streams to stdout\n/)
+    expect(page).toContain('EXAMPLES')
+    await terminal.start('help-kept', ['chat', '--help'], env)
+    const again = await terminal.until('help-kept', 'the first page', (text) => text.includes('USAGE'), 10_000)
+    expect(again).not.toContain('EXAMPLES')
+    await terminal.keys('help-kept', 'q')
+    expect(await terminal.exitStatus('help-kept')).toBe(0)
   })
 
   it('asks "Did you mean" for a mistyped command; no exits 2 with our line', async () => {
@@ -98,5 +125,14 @@ describe.skipIf(!hasTmux && !process.env.CI)('the terminal (tmux, the built CLI)
     await terminal.keys('typo-yes', 'y', 'Enter')
     expect(await terminal.exitStatus('typo-yes')).toBe(0)
     expect(await terminal.screen('typo-yes')).toContain('model-59')
+  })
+
+  it('speak refuses to write audio to the terminal, even with -O -: exit 2, a hint, no request', async () => {
+    await terminal.start('speak', ['speak', 'Hello', '-O', '-', '--format', 'wav'], env)
+    expect(await terminal.exitStatus('speak')).toBe(2)
+    expect(await terminal.screen('speak')).toContain(
+      'Error: Refusing to write binary data to the terminal: pass -O speech.wav (or pipe or redirect stdout)',
+    )
+    expect(paths.filter((path) => path.includes('/audio/'))).toEqual([])
   })
 })

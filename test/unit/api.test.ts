@@ -251,3 +251,99 @@ describe('api', () => {
     }
   })
 })
+
+describe('api --jq, colour and the pager', () => {
+  const pagerEnv = () => ({...env(), GROQ_PAGER: 'sed "s/^/paged: /"', PATH: process.env.PATH})
+
+  it('--jq filters the JSON answer as gh api --jq does: strings raw, one per line', async () => {
+    nock(API).get('/openai/v1/models').reply(200, MODELS, {'content-type': 'application/json'})
+    const result = await run(Api, ['/openai/v1/models', '--jq', '.data[].id'], {env: env()})
+    expect(result).toEqual({
+      exitCode: 0,
+      stderr: '',
+      stdout: MODELS.data.map((model) => model.id).join('\n') + '\n',
+    })
+  })
+
+  it('--jq keeps numbers beyond double precision as the API wrote them, and filters a --paginate list', async () => {
+    nock(API)
+      .get('/openai/v1/things')
+      .reply(200, '{"n": 12345678901234567890123}', {'content-type': 'application/json'})
+    expect((await run(Api, ['/openai/v1/things', '--jq', '.n'], {env: env()})).stdout).toBe('12345678901234567890123\n')
+    nock(API)
+      .get('/openai/v1/batches')
+      .reply(200, {data: [{id: 'b1'}], has_more: true, object: 'list'})
+    nock(API)
+      .get('/openai/v1/batches')
+      .query({after: 'b1'})
+      .reply(200, {data: [{id: 'b2'}], has_more: false, object: 'list'})
+    const paged = await run(Api, ['/openai/v1/batches', '--paginate', '--jq', '[.data[].id]'], {env: env()})
+    expect(paged).toEqual({exitCode: 0, stderr: '', stdout: '["b1","b2"]\n'})
+  })
+
+  it('--jq: a bad expression exits 2 before any request; a body that is not JSON exits 1; not with -O FILE', async () => {
+    // No interceptor for the first and last: a request would fail the test.
+    const bad = await run(Api, ['/openai/v1/models', '--jq', '.data[] |'], {env: env()})
+    expect(bad.exitCode).toBe(2)
+    expect(bad.stderr).toMatch(/^Error: --jq: jq: error: syntax error/)
+    nock(API).get('/openai/v1/text').reply(200, 'plain words', {'content-type': 'text/plain; charset=utf-8'})
+    expect(await run(Api, ['/openai/v1/text', '--jq', '.'], {env: env()})).toEqual({
+      exitCode: 1,
+      stderr: 'Error: --jq: the response is not JSON (text/plain)\n',
+      stdout: '',
+    })
+    const home = tempHome()
+    const toFile = await run(Api, ['/openai/v1/models', '--jq', '.', '-O', join(home.root, 'out.json')], {
+      env: {...home.env, GROQ_API_KEY: KEY},
+    })
+    expect(toFile).toEqual({
+      exitCode: 2,
+      stderr: 'Error: --jq: prints to stdout; not with -O FILE (redirect stdout instead)\n',
+      stdout: '',
+    })
+  })
+
+  it('on a terminal JSON is indented and coloured (not with --no-color); in a pipe the body stays byte for byte', async () => {
+    const body = '{"id":"m","n":1}'
+    nock(API).get('/openai/v1/models/m').times(3).reply(200, body, {'content-type': 'application/json'})
+    const colored = await run(Api, ['/openai/v1/models/m'], {env: env(), stdoutTTY: true})
+    expect(colored.stdout).toBe(
+      '{\n  \u001B[34;1m"id"\u001B[0m: \u001B[32m"m"\u001B[0m,\n  \u001B[34;1m"n"\u001B[0m: \u001B[33m1\u001B[0m\n}\n',
+    )
+    const plain = await run(Api, ['/openai/v1/models/m', '--no-color'], {env: env(), stdoutTTY: true})
+    expect(plain.stdout).toBe('{\n  "id": "m",\n  "n": 1\n}\n')
+    expect((await run(Api, ['/openai/v1/models/m'], {env: env()})).stdout).toBe(body)
+  })
+
+  it('output taller than the terminal goes through the pager; never in a pipe, with --no-pager, or with -O -', async () => {
+    const tall = {data: Array.from({length: 30}, (_, index) => ({id: `m${index}`})), object: 'list'}
+    nock(API).get('/openai/v1/models').times(4).reply(200, tall, {'content-type': 'application/json'})
+    const paged = await run(Api, ['/openai/v1/models', '--no-color'], {env: pagerEnv(), stdoutTTY: true})
+    expect(paged.exitCode).toBe(0)
+    expect(paged.stdout.split('\n').slice(0, 3)).toEqual(['paged: {', 'paged:   "data": [', 'paged:     {'])
+    const notPaged = await run(Api, ['/openai/v1/models', '--no-color', '--no-pager'], {
+      env: pagerEnv(),
+      stdoutTTY: true,
+    })
+    expect(notPaged.stdout).toBe(JSON.stringify(tall, null, 2) + '\n')
+    const piped = await run(Api, ['/openai/v1/models'], {env: pagerEnv()})
+    expect(piped.stdout).toBe(JSON.stringify(tall))
+    const forced = await run(Api, ['/openai/v1/models', '-O', '-'], {env: pagerEnv(), stdoutTTY: true})
+    expect(forced.stdout).toBe(JSON.stringify(tall))
+  })
+
+  it('on a terminal, an event stream goes through as it arrives (unpaged) and binary is still refused', async () => {
+    const events = 'data: {"a":1}\n\n'.repeat(40) + 'data: [DONE]\n\n'
+    nock(API).post('/openai/v1/chat/completions').reply(200, events, {'content-type': 'text/event-stream'})
+    const stream = await run(Api, ['/openai/v1/chat/completions', '-F', 'stream=true'], {
+      env: pagerEnv(),
+      stdoutTTY: true,
+    })
+    expect(stream).toEqual({exitCode: 0, stderr: '', stdout: events})
+    const bytes = Buffer.from([0x52, 0x49, 0x46, 0x46, 0x00, 0xff, 0x10])
+    nock(API).post('/openai/v1/audio/speech').reply(200, bytes, {'content-type': 'audio/wav'})
+    const tty = await run(Api, ['/openai/v1/audio/speech', '-f', 'input=hi'], {env: pagerEnv(), stdoutTTY: true})
+    expect(tty.exitCode).toBe(2)
+    expect(tty.stdout).toBe('')
+  })
+})

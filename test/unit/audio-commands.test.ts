@@ -108,6 +108,28 @@ describe('transcribe: the multipart request', () => {
       ],
     ],
     [
+      ['--response-format', 'text'],
+      [
+        ['model', 'whisper-large-v3-turbo'],
+        ['response_format', 'text'],
+      ],
+    ],
+    [
+      ['--response-format', 'verbose_json'],
+      [
+        ['model', 'whisper-large-v3-turbo'],
+        ['response_format', 'verbose_json'],
+      ],
+    ],
+    [
+      ['--timestamps', 'segment'],
+      [
+        ['model', 'whisper-large-v3-turbo'],
+        ['response_format', 'verbose_json'],
+        ['timestamp_granularities[]', 'segment'],
+      ],
+    ],
+    [
       ['--timestamps', 'word', '--timestamps', 'segment'],
       [
         ['model', 'whisper-large-v3-turbo'],
@@ -121,6 +143,15 @@ describe('transcribe: the multipart request', () => {
       [
         ['model', 'whisper-large-v3-turbo'],
         ['response_format', 'verbose_json'],
+      ],
+    ],
+    [
+      ['-f', 'vtt', '--timestamps', 'word'],
+      [
+        ['model', 'whisper-large-v3-turbo'],
+        ['response_format', 'verbose_json'],
+        ['timestamp_granularities[]', 'word'],
+        ['timestamp_granularities[]', 'segment'],
       ],
     ],
   ])('%j sends %j', async (flags, expected) => {
@@ -267,6 +298,64 @@ describe('translate', () => {
     ])
   })
 
+  it.each([
+    [['-m', 'whisper-large-v3-turbo'], [['model', 'whisper-large-v3-turbo']]],
+    [
+      ['--prompt', 'Names: Jörg'],
+      [
+        ['model', 'whisper-large-v3'],
+        ['prompt', 'Names: Jörg'],
+      ],
+    ],
+    [
+      ['--temperature', '0'],
+      [
+        ['model', 'whisper-large-v3'],
+        ['temperature', '0'],
+      ],
+    ],
+    [
+      ['--response-format', 'text'],
+      [
+        ['model', 'whisper-large-v3'],
+        ['response_format', 'text'],
+      ],
+    ],
+    [
+      ['--response-format', 'verbose_json'],
+      [
+        ['model', 'whisper-large-v3'],
+        ['response_format', 'verbose_json'],
+      ],
+    ],
+    [
+      ['-f', 'tsv'],
+      [
+        ['model', 'whisper-large-v3'],
+        ['response_format', 'verbose_json'],
+      ],
+    ],
+  ])('%j sends %j', async (flags, expected) => {
+    const {bytes, env, wav} = setup()
+    const {captured} = expectPost(TRANSLATIONS, [200, json('translation.verbose.json')])
+    expect((await run(Translate, [wav, ...flags], {env})).exitCode).toBe(0)
+    expect(captured[0].parts[0]).toMatchObject({contentType: 'audio/wav', filename: 'tone.wav', name: 'file'})
+    expect(captured[0].parts[0].data.equals(bytes)).toBe(true)
+    expect(fields(captured[0].parts)).toEqual(expected)
+  })
+
+  it.each([
+    [[], 'transcription.txt'],
+    [['-f', 'vtt'], 'transcription.vtt'],
+    [['-f', 'tsv'], 'transcription.tsv'],
+  ])('%j prints the recorded translation as %s', async (flags, expected) => {
+    const {env, wav} = setup()
+    expectPost(TRANSLATIONS, [200, json('translation.verbose.json')])
+    const result = await run(Translate, [wav, ...flags], {env})
+    const want = expected === 'transcription.txt' ? fixture(expected).trimStart() : fixture(expected)
+    expect(result).toEqual({exitCode: 0, stderr: '', stdout: want})
+  })
+
   it('has no --language or --timestamps (the API takes neither for translations)', async () => {
     const {env, wav} = setup()
     expect((await run(Translate, [wav, '--language', 'de'], {env})).exitCode).toBe(2)
@@ -330,6 +419,32 @@ describe('several inputs', () => {
       stderr: `Error: ${join(dir, 'gone.wav')}: no such file\n2 inputs: 1 done, 1 failed\n`,
       stdout: '[null,{"text":" only"}]\n',
     })
+  })
+
+  it.each([
+    [[], 2],
+    [['--concurrency', '1'], 1],
+    [['--concurrency', '3'], 3],
+  ])('%j: at most %i requests at a time', async (flags, most) => {
+    const {dir, env, wav} = setup()
+    const others = ['b', 'c', 'd'].map((name) => join(dir, `${name}.wav`))
+    for (const path of others) wavFile(path)
+    let inFlight = 0
+    let seen = 0
+    nock(API)
+      .post(TRANSCRIPTIONS)
+      .times(4)
+      .reply(function (_uri, _body, callback) {
+        seen = Math.max(seen, ++inFlight)
+        setTimeout(() => {
+          inFlight--
+          callback(null, [200, {text: ' ok'}])
+        }, 100)
+      })
+    const result = await run(Transcribe, [wav, ...others, ...flags, '-q'], {env})
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toBe([wav, ...others].map((input) => `${input}\tok\n`).join(''))
+    expect(seen).toBe(most)
   })
 
   it('the worst exit code wins: a 401 (3) over a bad file (2)', async () => {

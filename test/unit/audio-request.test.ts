@@ -203,7 +203,7 @@ describe('readSpeechInput', () => {
     )
     await expect(readSpeechInput({...from(''), file: '/nowhere/a.txt'})).rejects.toMatchObject({
       exitCode: 2,
-      message: '--input-file: no such file: /nowhere/a.txt',
+      message: '--input-file: cannot read /nowhere/a.txt (no such file)',
     })
     const dir = tempHome().root
     writeFileSync(join(dir, 'tone.wav'), wavBytes())

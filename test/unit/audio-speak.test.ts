@@ -109,13 +109,15 @@ describe('speak', () => {
 
   describe('refused before any request (exit 2)', () => {
     // No nock interceptor here: a request would fail the test (nock refuses unknown requests).
-    it('binary to a terminal, with a hint to use -O', async () => {
+    it.each([
+      [['Hi'], 'speech.mp3'],
+      [['Hi', '-O', '-', '--format', 'wav'], 'speech.wav'],
+    ])('binary to a terminal, even with -O -, with a hint to use -O: %j', async (argv, name) => {
       const {env} = setup()
-      const result = await run(Speak, ['Hi'], {env, stdoutTTY: true})
+      const result = await run(Speak, argv, {env, stdoutTTY: true})
       expect(result).toEqual({
         exitCode: 2,
-        stderr:
-          'Error: Refusing to write binary data to the terminal: pass -O speech.mp3 (or redirect stdout, or -O - to force)\n',
+        stderr: `Error: Refusing to write binary data to the terminal: pass -O ${name} (or pipe or redirect stdout)\n`,
         stdout: '',
       })
     })

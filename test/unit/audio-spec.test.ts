@@ -1,7 +1,4 @@
-import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
-import {describe, expect, it} from 'vitest'
-import {parse} from 'yaml'
+import {expect, it} from 'vitest'
 
 import {
   DEFAULT_SPEAK_MODEL,
@@ -15,12 +12,10 @@ import {
   TRANSCRIPTION_LANGUAGES,
   UPLOAD_EXTENSIONS,
 } from '../../src/lib/audio/spec.js'
-import {ROOT} from '../helpers/run.js'
+import {describeWithSpec} from '../helpers/contract.js'
 
-const specPath = process.env.GROQ_OPENAPI_SPEC ?? join(ROOT, '..', 'shared', 'groq-openapi.yaml')
-
-describe('the audio constants are the spec’s', () => {
-  const schemas = parse(readFileSync(specPath, 'utf8')).components.schemas
+describeWithSpec('the audio constants are the spec’s', (spec) => {
+  const schemas = spec.components.schemas
   const transcription = schemas.CreateTranscriptionRequest.properties
   const translation = schemas.CreateTranslationRequest.properties
   const speech = schemas.CreateSpeechRequest.properties

@@ -313,7 +313,11 @@ describe('batches wait --timeout: the whole wait, not each request', () => {
     const result = await run(BatchesWait, ['batch_1', '--interval', '1ms', '--timeout', '5s', '--max-retries', '0'], {
       env,
     })
-    expect(result.stderr).toBe('batch_1 in_progress 0/1/1\nbatch_1 finalizing 0/0/1\nbatch_1 completed 0/1/1\n')
+    // The poll that got no answer in time is said (issue 9: say what is happening), then polled again.
+    expect(result.stderr).toBe(
+      'batch_1 no answer in time; polling again in 1 ms\n' +
+        'batch_1 in_progress 0/1/1\nbatch_1 finalizing 0/0/1\nbatch_1 completed 0/1/1\n',
+    )
     expect(result.exitCode).toBe(0)
     expect(server.log.filter((entry) => entry.startsWith('GET'))).toHaveLength(1 + 3)
   })

@@ -362,7 +362,9 @@ describe('groq chat: the interactive chat (-i, or no prompt on a terminal)', () 
       env,
       stdin: 'hello\nand then?\n',
     })
-    expect(result).toEqual({exitCode: 0, stderr: '', stdout: ANSWER + ANSWER})
+    // Each answer ends in exactly one newline, as a one-shot answer does (the model's trailing blank line dropped).
+    const shown = ANSWER.trimEnd() + '\n'
+    expect(result).toEqual({exitCode: 0, stderr: '', stdout: shown + shown})
     expect(info.isDone()).toBe(true)
     const system: ChatMessage = {content: 'Be brief.', role: 'system'}
     expect(bodies).toEqual([
@@ -390,7 +392,8 @@ describe('groq chat: the interactive chat (-i, or no prompt on a terminal)', () 
     modelInfo('qwen/qwen3-32b')
     const {bodies} = chat(streamed)
     const result = await run(Chat, [], {env, stdin: 'hello\n', ...terminal})
-    expect(result).toMatchObject({exitCode: 0, stdout: ANSWER})
+    // Rendered as markdown (stdout is a terminal): this answer has no markup, so only its trailing blank line goes.
+    expect(result).toMatchObject({exitCode: 0, stdout: ANSWER.trimEnd() + '\n'})
     expect(bodies[0]).toEqual({messages: [user('hello')], model: 'qwen/qwen3-32b', stream: true})
     expect(files()).toHaveLength(1)
 

@@ -1,7 +1,4 @@
-import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {parse} from 'yaml'
 
 import Chat from '../../src/commands/chat.js'
 import {paramFlags} from '../../src/lib/chat/flags.js'
@@ -9,13 +6,12 @@ import {CHAT_PARAMS, MAX_STOP, MAX_TOOLS, RESPONSE_FORMATS, TOOL_CHOICES} from '
 import {parseParam} from '../../src/lib/chat/repl-params.js'
 import {UsageError} from '../../src/lib/core/errors.js'
 import {decimalNumber} from '../../src/lib/core/flag-values.js'
+import {describeWithSpec} from '../helpers/contract.js'
 import {KEY} from '../helpers/fixtures.js'
-import {ROOT, run, tempHome} from '../helpers/run.js'
+import {run, tempHome} from '../helpers/run.js'
 
-const specPath = process.env.GROQ_OPENAPI_SPEC ?? join(ROOT, '..', 'shared', 'groq-openapi.yaml')
-
-describe('the table of chat parameters (src/lib/chat/params.ts) agrees with the spec', () => {
-  const schemas = parse(readFileSync(specPath, 'utf8')).components.schemas
+describeWithSpec('the table of chat parameters (src/lib/chat/params.ts) agrees with the spec', (spec) => {
+  const schemas = spec.components.schemas
   const request = schemas.CreateChatCompletionRequest.properties
   // Our own additions, said in params.ts: at least 1 token.
   const OWN_MIN: Record<string, number> = {max_completion_tokens: 1, max_tokens: 1}

@@ -315,11 +315,11 @@ describe('groq chat: bad input is refused before any request (exit 2, naming the
       ['--response-format', 'json_object', '--schema', '{"type":"object"}'],
       '--schema: only goes with --response-format json_schema (got json_object)',
     ],
-    [['--schema', '{"type": '], '--schema: is not valid JSON (Unexpected end of JSON input)'],
+    [['--schema', '{"type": '], '--schema: is not valid JSON (it ends early, at line 1, column 10)'],
     [['--schema', '/nonexistent/schema.json'], '--schema: cannot read /nonexistent/schema.json (no such file)'],
     [
       ['--tool', file('broken.json')],
-      `--tool: ${file('broken.json')} is not valid JSON (Unexpected end of JSON input)`,
+      `--tool: ${file('broken.json')} is not valid JSON (it ends early, at line 2, column 1)`,
     ],
     [
       ['--tool', '{"type":"function","function":{"name":"bad name"}}'],
@@ -349,7 +349,7 @@ describe('groq chat: bad input is refused before any request (exit 2, naming the
     ],
     [
       ['--messages', file('broken.json')],
-      `--messages: ${file('broken.json')} is not valid JSON (Unexpected end of JSON input)`,
+      `--messages: ${file('broken.json')} is not valid JSON (it ends early, at line 2, column 1)`,
     ],
     [['--messages', file('doc.json')], `--messages: ${file('doc.json')} must hold a JSON array of messages`],
     [['--logit-bias', '{"12": 0.5}'], '--logit-bias: the bias for token 12 must be a whole number'],

@@ -237,6 +237,9 @@ describe('the conversation index, trusted (chat -c, names)', () => {
         )
         if (index % 3 === 0) work.push(groq.remove(idOf(round * 12 + index)))
         if (index % 4 === 0) work.push(scanStore(store.dir), trusted(store.dir))
+        // Turns added at once to one conversation, under its lock (parallel `chat -c`).
+        if (index % 2 === 0)
+          work.push(groq.addTurn(conversation(39), {messages: [{content: `turn ${round} ${index}`, role: 'user'}]}))
       }
       await Promise.all(work)
       // The truth: every file parsed.
@@ -246,8 +249,10 @@ describe('the conversation index, trusted (chat -c, names)', () => {
         .sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at) || (a.id < b.id ? 1 : -1))
       expect((await trusted(store.dir)).latest?.id).toBe(truth[0].id)
       expect((await latestConversation(groq)).id).toBe(truth[0].id)
-      expect(ids((await scanStore(store.dir, {trust: true})).summaries)).toEqual(ids(truth))
-      expect(ids((await verify()).summaries)).toEqual(ids(truth))
+      const fromTrusted = (await scanStore(store.dir, {trust: true})).summaries
+      expect(ids(fromTrusted)).toEqual(ids(truth))
+      expect(fromTrusted.find(({id}) => id === idOf(39))?.messages).toBe(2 + 6 * (round + 1))
+      expect((await verify()).summaries).toEqual(fromTrusted)
     }
   })
 

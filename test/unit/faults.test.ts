@@ -9,12 +9,17 @@ import nock from 'nock'
 import {afterAll, beforeAll, describe, expect, it, onTestFinished} from 'vitest'
 
 import AuthStatus from '../../src/commands/auth/status.js'
+import BatchesWait from '../../src/commands/batches/wait.js'
 import Chat from '../../src/commands/chat.js'
 import ConfigSet from '../../src/commands/config/set.js'
+import FilesDownload from '../../src/commands/files/download.js'
+import FilesUpload from '../../src/commands/files/upload.js'
 import ModelsGet from '../../src/commands/models/get.js'
 import ModelsList from '../../src/commands/models/list.js'
+import {ConversationStore} from '../../src/lib/chat/conversations.js'
 import {resolveSettings} from '../../src/lib/core/config.js'
 import {createClient} from '../../src/lib/http/client.js'
+import {lines} from '../helpers/cli.js'
 import {fault, type FaultHandler, startFaultServer} from '../helpers/fault-server.js'
 import {KEY, MODELS} from '../helpers/fixtures.js'
 import {run, tempHome} from '../helpers/run.js'
@@ -152,7 +157,7 @@ describe('3. retries: one stderr line each, -q hides them, a long Retry-After is
     expect(result.exitCode).toBe(5)
     expect(result.stdout).toBe('')
     expect(result.stderr).toMatch(
-      /^Error: 429 Too Many Requests: Rate limit reached for requests \(requests, rate_limit_exceeded\) \[request id req_fault\]; retry after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 60 min, more than max_retry_wait 60 s, so not waited\)\n$/,
+      /^Error: 429 Too Many Requests: Rate limit reached for requests \(requests, rate_limit_exceeded\) \[request id req_fault\]; retry after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 1 h, more than max_retry_wait 1 min, so not waited\)\n$/,
     )
   })
 
@@ -162,7 +167,7 @@ describe('3. retries: one stderr line each, -q hides them, a long Retry-After is
     const result = await run(ModelsList, [], {env})
     expect(server.requests).toHaveLength(1)
     expect(result.exitCode).toBe(5)
-    expect(result.stderr).toMatch(/; retry after .+ \(in 2 s, more than max_retry_wait 1 s, so not waited\)\n$/)
+    expect(result.stderr).toMatch(/; retry after .+ \(in 2\.0 s, more than max_retry_wait 1\.0 s, so not waited\)\n$/)
   })
 
   it('x-should-retry: false is obeyed; a 400 is never retried', async () => {
@@ -384,5 +389,349 @@ describe('9. leftovers', () => {
     writeFileSync(join(dir, `.config.json.${process.pid}.0123456789ab.tmp`), '{"profiles":')
     expect((await run(ConfigSet, ['output', 'json'], {env: home.env})).exitCode).toBe(0)
     expect(readdirSync(dir).sort()).toEqual([`.config.json.${process.pid}.0123456789ab.tmp`, 'config.json'])
+  })
+})
+
+// ------------------------------------------------------------------------------------------------------------------
+// Chat, files, batches and audio against the same fault server.
+
+const delta = (content: string) => ({
+  choices: [{delta: {content}, finish_reason: null, index: 0}],
+  id: 'chatcmpl-fault',
+  model: 'm',
+  object: 'chat.completion.chunk',
+})
+const COMPLETION = {
+  choices: [{finish_reason: 'stop', index: 0, message: {content: 'Hello.', role: 'assistant'}}],
+  id: 'chatcmpl-fault',
+  model: 'm',
+  object: 'chat.completion',
+}
+const conversationsDir = (home: {dataHome: string}) => join(home.dataHome, 'groq', 'conversations')
+const filesIn = (dir: string) => {
+  try {
+    return readdirSync(dir).sort()
+  } catch {
+    return []
+  }
+}
+
+describe('2. chat: a 200 that is not an answer is one line, exit 1, nothing printed or saved', () => {
+  it('streamed: an HTML page instead of an event stream (was: "connection cut", exit 6)', async () => {
+    const {env, home} = await groq({[CHAT]: fault.html(200, '<html><body>Please log in</body></html>')})
+    expect(await run(Chat, ['--save', '-m', 'm', 'hi'], {env})).toEqual({
+      exitCode: 1,
+      stderr:
+        'Error: 200 OK from POST /openai/v1/chat/completions, but the body is not an event stream (text/html; charset=utf-8, 39 bytes: ' +
+        '"<html><body>Please log in</body></html>") [request id req_fault]\n',
+      stdout: '',
+    })
+    expect(filesIn(conversationsDir(home))).toEqual([])
+  })
+
+  it('streamed: a JSON error object sent with 200', async () => {
+    const {env} = await groq({[CHAT]: fault.json(200, {error: {message: 'upstream down'}})})
+    const result = await run(Chat, ['-m', 'm', 'hi'], {env})
+    expect(result).toEqual({
+      exitCode: 1,
+      stderr:
+        'Error: 200 OK from POST /openai/v1/chat/completions, but the body is not an event stream (application/json, 37 bytes: ' +
+        '"{"error":{"message":"upstream down"}}") [request id req_fault]\n',
+      stdout: '',
+    })
+  })
+
+  it('--no-stream --save: a JSON object with no answer in it is not saved as `content: null`', async () => {
+    const {env, home} = await groq({[CHAT]: fault.json(200, {object: 'chat.completion', choices: []})})
+    expect(await run(Chat, ['--no-stream', '--save', '-m', 'm', 'hi'], {env})).toEqual({
+      exitCode: 1,
+      stderr:
+        'Error: 200 OK from POST /openai/v1/chat/completions, but the answer has no choices[0].message (application/json, 41 bytes: ' +
+        '"{"object":"chat.completion","choices":[]}") [request id req_fault]\n',
+      stdout: '',
+    })
+    expect(filesIn(conversationsDir(home))).toEqual([])
+  })
+
+  it('--no-stream --json: a text body is not printed as a JSON string; truncated JSON is named as such', async () => {
+    const {env} = await groq({
+      [CHAT]: [
+        fault.reply(200, 'hello', {'content-type': 'text/plain'}),
+        fault.reply(200, '{"choices":[{"mess', {'content-type': 'application/json'}),
+      ],
+    })
+    const text = await run(Chat, ['--no-stream', '--json', '-m', 'm', 'hi'], {env})
+    expect(text).toMatchObject({exitCode: 1, stdout: ''})
+    expect(text.stderr).toBe(
+      'Error: 200 OK from POST /openai/v1/chat/completions, but the body is not JSON (text/plain, 5 bytes: "hello") [request id req_fault]\n',
+    )
+    const truncated = await run(Chat, ['--no-stream', '-m', 'm', 'hi'], {env})
+    expect(truncated).toEqual({
+      exitCode: 1,
+      stderr:
+        'Error: 200 OK from POST /openai/v1/chat/completions, but the body is not valid JSON (application/json, 18 bytes: ' +
+        '"{"choices":[{"mess") [request id req_fault]\n',
+      stdout: '',
+    })
+  })
+})
+
+describe('3. chat retries like every command: said, then answered', () => {
+  it('429 then a stream: one retry line, the answer on stdout', async () => {
+    const {env, server} = await groq({
+      [CHAT]: [fault.rateLimited({retryAfterMs: '20'}), fault.sse([delta('Hel'), delta('lo.')])],
+    })
+    expect(await run(Chat, ['-m', 'm', 'hi'], {env})).toEqual({
+      exitCode: 0,
+      stderr: '429 rate limited; retrying in 20 ms (attempt 2 of 3)\n',
+      stdout: 'Hello.\n',
+    })
+    expect(server.requests).toHaveLength(2)
+  })
+})
+
+describe('6. chat FILE flags and stdin are bounded; binary is refused (exit 2, no request)', () => {
+  it.each([
+    [
+      ['--schema', '/dev/zero', '--response-format', 'json_schema'],
+      '--schema: cannot read /dev/zero (not a regular file)',
+    ],
+    [['--messages', '/dev/zero'], '--messages: cannot read /dev/zero (not a regular file)'],
+    [['--image', '/dev/zero'], '--image: cannot read /dev/zero (not a regular file)'],
+    [['--tool', '/'], '--tool: cannot read / (is a directory)'],
+  ])('%j', async (flags, message) => {
+    const {env, server} = await groq({[CHAT]: fault.json(200, COMPLETION)})
+    expect(await run(Chat, [...flags, '-m', 'm', 'hi'], {env})).toEqual({
+      exitCode: 2,
+      stderr: `Error: ${message}\n`,
+      stdout: '',
+    })
+    expect(server.requests).toHaveLength(0)
+  })
+
+  it('a file over the limit, and a binary or non-UTF-8 text file, name the flag and the file', async () => {
+    const {env, home, server} = await groq({[CHAT]: fault.json(200, COMPLETION)})
+    const big = join(home.root, 'big.json')
+    writeFileSync(big, Buffer.alloc(20 * 1000 * 1000 + 1, 32))
+    const binary = join(home.root, 'messages.json')
+    writeFileSync(binary, Buffer.from([0x5b, 0x00, 0x5d]))
+    const latin1 = join(home.root, 'notes.txt')
+    writeFileSync(latin1, Buffer.from('caf\xe9', 'latin1'))
+    expect(
+      (await run(Chat, ['--schema', big, '--response-format', 'json_schema', '-m', 'm', 'hi'], {env})).stderr,
+    ).toBe(`Error: --schema: ${big} is 20 MB, more than 20 MB, the limit\n`)
+    expect((await run(Chat, ['--messages', binary, '-m', 'm'], {env})).stderr).toBe(
+      `Error: --messages: ${binary} looks binary (a NUL byte at offset 1); give text\n`,
+    )
+    expect((await run(Chat, ['--document', latin1, '-m', 'm', 'hi'], {env})).stderr).toBe(
+      `Error: --document: ${latin1} is not UTF-8 text (an invalid byte at offset 3)\n`,
+    )
+    expect(server.requests).toHaveLength(0)
+  })
+
+  it('config max_stdin sets the stdin cap', async () => {
+    const {env, home, server} = await groq({[CHAT]: fault.json(200, COMPLETION)})
+    writeConfig(home.configHome, {default: {max_stdin: '1kB'}})
+    expect(await run(Chat, ['-m', 'm', 'summarise'], {env, stdin: 'x'.repeat(1001)})).toEqual({
+      exitCode: 2,
+      stderr:
+        'Error: stdin: the input is more than 1.0 kB, the limit (raise it with: groq config set max_stdin 50MB)\n',
+      stdout: '',
+    })
+    expect(server.requests).toHaveLength(0)
+  })
+})
+
+describe('7. bad values that used to get through: exit 2, no request', () => {
+  it.each([
+    [['--temperature', '0x1', 'hi'], '--temperature: "0x1" is not a number (must be from 0 to 2)'],
+    [['--seed', '0x10', 'hi'], '--seed: "0x10" is not a whole number'],
+    [
+      ['--seed', '1e30', 'hi'],
+      '--seed: 1e30 is out of range (whole numbers are sent exactly only up to ±9007199254740991)',
+    ],
+    [
+      ['--max-tokens', '99999999999999999999', 'hi'],
+      '--max-tokens: 99999999999999999999 is out of range (whole numbers are sent exactly only up to ±9007199254740991)',
+    ],
+    [['--logit-bias', '{"x":1}', 'hi'], '--logit-bias: "x" is not a token id (a whole number)'],
+    [['--logit-bias', '{"1":500}', 'hi'], '--logit-bias: the bias for token 1 must be from -100 to 100 (got 500)'],
+    [[''], 'PROMPT: is empty: give a question, or leave it out to read stdin'],
+    [['   '], 'PROMPT: is blank: give a question, or leave it out to read stdin'],
+    [['--base-url', 'not-a-url', 'hi'], '--base-url: "not-a-url" is not an http(s) URL (e.g. https://api.groq.com)'],
+    [['--base-url', 'ftp://x', 'hi'], '--base-url: "ftp://x" is not an http(s) URL (e.g. https://api.groq.com)'],
+    [
+      ['--param', 'messages=5', 'hi'],
+      '--param: the messages are built from the prompt, stdin, -s, --message and --messages',
+    ],
+    [['--timeout', '99999999h', 'hi'], '--timeout: "99999999h" is too long (at most 596h)'],
+  ])('chat %j', async (argv, message) => {
+    const {env, server} = await groq({[CHAT]: fault.json(200, COMPLETION)})
+    expect(await run(Chat, ['-m', 'm', ...argv], {env})).toEqual({
+      exitCode: 2,
+      stderr: `Error: ${message}\n`,
+      stdout: '',
+    })
+    expect(server.requests).toHaveLength(0)
+  })
+})
+
+describe('5. parallel turns on one conversation: every turn lands (the lock)', () => {
+  it('10 turns added at once to one saved conversation are all in the file, each user message before its answer', async () => {
+    const home = tempHome()
+    const store = ConversationStore.fromEnv(home.env)
+    const conversation = await store.create({model: 'm'})
+    await store.save(conversation)
+    await Promise.all(
+      Array.from({length: 10}, (_, index) =>
+        store.addTurn(conversation, {
+          messages: [
+            {content: `question ${index}`, role: 'user'},
+            {content: `answer ${index}`, role: 'assistant'},
+          ],
+          usage: {completion_tokens: 1, prompt_tokens: 2, total_tokens: 3},
+        }),
+      ),
+    )
+    const saved = await store.load(conversation.id)
+    expect(saved.messages).toHaveLength(20)
+    for (let index = 0; index < 10; index++) {
+      const at = saved.messages.findIndex((message) => message.content === `question ${index}`)
+      expect(saved.messages[at + 1]).toEqual({content: `answer ${index}`, role: 'assistant'})
+    }
+    expect(saved.usage).toEqual({completion_tokens: 10, prompt_tokens: 20, total_tokens: 30})
+    expect(filesIn(store.dir)).toEqual([`${conversation.id}.json`])
+  })
+})
+
+describe('9. leftovers: a conversation save cleans what a killed save left', () => {
+  it('`chat --save` removes temp files of dead writers in the conversations folder', async () => {
+    const {env, home} = await groq({[CHAT]: fault.sse([delta('Hello.')])})
+    const dir = conversationsDir(home)
+    mkdirSync(dir, {recursive: true})
+    writeFileSync(join(dir, `.mbx3k2a1-9fq2.json.${2 ** 22 + 1}.0123456789ab.tmp`), '{"version":1,')
+    const result = await run(Chat, ['--save', '-m', 'm', 'hi'], {env})
+    expect(result).toMatchObject({exitCode: 0, stdout: 'Hello.\n'})
+    const left = filesIn(dir)
+    expect(left).toHaveLength(1)
+    expect(left[0]).toMatch(/^[0-9a-z]{8}-[0-9a-z]{4}\.json$/)
+  })
+})
+
+describe('rate limits (issue 11): kept, shown with --debug, and a 429 says when to retry', () => {
+  const LIMITS = {
+    'x-ratelimit-limit-requests': '14400',
+    'x-ratelimit-limit-tokens': '6000',
+    'x-ratelimit-remaining-requests': '14399',
+    'x-ratelimit-remaining-tokens': '0',
+    'x-ratelimit-reset-requests': '6s',
+    'x-ratelimit-reset-tokens': '7.66s',
+  }
+
+  it("--debug prints each answer's limits, the retried 429 too", async () => {
+    const {env} = await groq({
+      [LIST]: [
+        fault.json(429, {error: {message: 'Rate limit reached for tokens'}}, {...LIMITS, 'retry-after-ms': '10'}),
+        fault.json(200, MODELS, {...LIMITS, 'x-ratelimit-remaining-tokens': '5990'}),
+      ],
+    })
+    const result = await run(ModelsList, ['--debug'], {env})
+    expect(result.exitCode).toBe(0)
+    const limitLines = result.stderr.split('\n').filter((line) => line.startsWith('[debug] rate limits'))
+    expect(limitLines).toEqual([
+      '[debug] rate limits (GET /openai/v1/models, 429): requests 14399/14400 (resets in 6s), tokens 0/6000 (resets in 7.66s)',
+      '[debug] rate limits (GET /openai/v1/models, 200): requests 14399/14400 (resets in 6s), tokens 5990/6000 (resets in 7.66s)',
+    ])
+    expect(result.stderr).toContain('429 rate limited; retrying in 10 ms (attempt 2 of 3)\n')
+  })
+
+  it("a 429 without Retry-After: when the exhausted limit resets, in the retry line's words; exit 5", async () => {
+    const {env, server} = await groq({
+      [LIST]: fault.json(429, {error: {message: 'Rate limit reached for tokens', type: 'tokens'}}, LIMITS),
+    })
+    const started = Date.now()
+    const result = await run(ModelsList, ['--max-retries', '0'], {env})
+    expect(server.requests).toHaveLength(1)
+    expect(result.exitCode).toBe(5)
+    expect(result.stdout).toBe('')
+    const match =
+      /^Error: 429 Too Many Requests: Rate limit reached for tokens \(tokens\) \[request id req_fault\]; retry after (\S+) \(in 7\.7 s\)\n$/.exec(
+        result.stderr,
+      )
+    expect(match).not.toBeNull()
+    const at = Date.parse(match![1])
+    expect(at).toBeGreaterThanOrEqual(started + 7000)
+    expect(at).toBeLessThanOrEqual(Date.now() + 9000)
+  })
+})
+
+// The audio commands' faults (an upload cut mid-way, speech cut mid-way, 429): test/unit/audio-faults.test.ts.
+describe('files and batches on the fault server', () => {
+  it('files download cut mid-way: exit 6, no file and no temp file', async () => {
+    const {env, home} = await groq({
+      'GET /openai/v1/files/file_1/content': fault.cutBody(
+        200,
+        {'content-length': '1000', 'content-type': 'application/octet-stream'},
+        '{"custom_id":"1"',
+      ),
+    })
+    const folder = join(home.root, 'out')
+    mkdirSync(folder)
+    const result = await run(FilesDownload, ['file_1', '-O', join(folder, 'results.jsonl')], {env})
+    expect(result.exitCode).toBe(6)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe('Error: Download interrupted after 16 bytes: aborted (ECONNRESET)\n')
+    expect(filesIn(folder)).toEqual([])
+  })
+
+  it('files upload cut mid-way (after 100 bytes): retried from the start, then exit 6', async () => {
+    const cut = fault.cutUpload(100)
+    const {env, home, server} = await groq({'POST /openai/v1/files': cut})
+    const file = join(home.root, 'batch.jsonl')
+    writeFileSync(
+      file,
+      `${JSON.stringify({body: {messages: [{content: 'hi', role: 'user'}], model: 'm'}, custom_id: '1', method: 'POST', url: '/v1/chat/completions'})}\n`,
+    )
+    const result = await run(FilesUpload, [file, '--max-retries', '1'], {env})
+    expect(server.requests).toHaveLength(2)
+    // The retry promises the whole file again (the fault server cuts each after 100 bytes).
+    const lengths = server.requests.map((request) => request.headers['content-length'])
+    expect(Number(lengths[0])).toBeGreaterThan(100)
+    expect(lengths[1]).toBe(lengths[0])
+    expect(result.exitCode).toBe(6)
+    expect(result.stdout).toBe('')
+    expect(lines(result.stderr)).toEqual([
+      expect.stringMatching(/^connection reset \(ECONNRESET\); retrying in \S+ s \(attempt 2 of 2\)$/),
+      expect.stringMatching(/^Error: Cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNRESET\)$/),
+    ])
+  })
+
+  it('batches wait: 429s while polling are waited out (Retry-After), then the batch is printed; exit 0', async () => {
+    const batch = {
+      id: 'batch_1',
+      object: 'batch',
+      status: 'in_progress',
+      input_file_id: 'file_1',
+      endpoint: '/v1/chat/completions',
+    }
+    const {env, server} = await groq({
+      'GET /openai/v1/batches/batch_1': [
+        fault.json(200, batch),
+        fault.rateLimited({retryAfterMs: '10'}),
+        fault.rateLimited({retryAfterMs: '10'}),
+        fault.json(200, {...batch, status: 'completed', output_file_id: 'file_2'}),
+      ],
+    })
+    const result = await run(BatchesWait, ['batch_1', '--interval', '1ms', '--max-retries', '0', '-o', 'plain'], {env})
+    expect(result).toEqual({
+      exitCode: 0,
+      stderr:
+        'batch_1 in_progress\n' +
+        'batch_1 429 rate limited; polling again in 10 ms\n' + // said once: a status line per change
+        'batch_1 completed\n',
+      stdout:
+        'id\tbatch_1\nstatus\tcompleted\nendpoint\t/v1/chat/completions\ninput file\tfile_1\noutput file\tfile_2\n',
+    })
+    expect(server.requests).toHaveLength(4)
   })
 })

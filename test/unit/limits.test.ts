@@ -2,7 +2,15 @@ import nock from 'nock'
 import {describe, expect, it} from 'vitest'
 
 import Limits from '../../src/commands/limits.js'
-import {formatRateLimits, readRateLimits, retryHint} from '../../src/lib/core/rate-limits.js'
+import {
+  forgetRateLimits,
+  formatRateLimits,
+  lastRateLimits,
+  parseResetMs,
+  readRateLimits,
+  rememberRateLimits,
+  retryHint,
+} from '../../src/lib/core/rate-limits.js'
 import {API, KEY} from '../helpers/fixtures.js'
 import {run, tempHome} from '../helpers/run.js'
 
@@ -34,15 +42,47 @@ describe('rate-limit headers', () => {
     )
   })
 
-  it('says when to retry: retry-after first, else the reset of the exhausted limit', () => {
-    expect(retryHint(headers({...HEADERS, 'retry-after': '7'}))).toBe('retry in 7 s')
+  it("says when to retry in the retry lines' words: retry-after first, else the reset of the exhausted limit", () => {
+    forgetRateLimits()
+    const now = Date.parse('2026-01-02T03:04:05Z')
+    const hint = (record: Record<string, string>) => retryHint(headers(record), {now})
+    expect(hint({...HEADERS, 'retry-after': '7'})).toBe('retry after 2026-01-02T03:04:12Z (in 7.0 s)')
+    expect(hint({...HEADERS, 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '2m59.56s'})).toBe(
+      'retry after 2026-01-02T03:07:05Z (in 3 min)',
+    )
+    expect(hint({...HEADERS, 'x-ratelimit-remaining-tokens': '0', 'x-ratelimit-reset-tokens': '7.66s'})).toBe(
+      'retry after 2026-01-02T03:04:13Z (in 7.7 s)',
+    )
+    // Both exhausted: the later reset.
     expect(
-      retryHint(headers({...HEADERS, 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '2m59.56s'})),
-    ).toBe('retry in 2m59.56s')
-    expect(
-      retryHint(headers({...HEADERS, 'x-ratelimit-remaining-tokens': '0', 'x-ratelimit-reset-tokens': '7.66s'})),
-    ).toBe('retry in 7.66s')
-    expect(retryHint(headers({}))).toBeUndefined()
+      hint({
+        ...HEADERS,
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-remaining-tokens': '0',
+        'x-ratelimit-reset-requests': '1h2m',
+        'x-ratelimit-reset-tokens': '7.66s',
+      }),
+    ).toBe('retry after 2026-01-02T04:06:05Z (in 1 h 2 min)')
+    expect(retryHint(headers({...HEADERS, 'retry-after': '3600'}), {maxWaitMs: 60_000, now})).toBe(
+      'retry after 2026-01-02T04:04:05Z (in 1 h, more than max_retry_wait 1 min, so not waited)',
+    )
+    expect(hint({})).toBeUndefined()
+    expect(hint({'retry-after': '0.5'})).toBeUndefined() // under a second: "now"
+    expect(parseResetMs('2m59.56s')).toBeCloseTo(179_560)
+    expect(parseResetMs('100ms')).toBe(100)
+    expect(parseResetMs('soon')).toBeUndefined()
+  })
+
+  it('a 429 that says nothing falls back to the limits last seen in the run, counted from when they came', () => {
+    forgetRateLimits()
+    const seen = Date.parse('2026-01-02T03:04:05Z')
+    rememberRateLimits(
+      headers({...HEADERS, 'x-ratelimit-remaining-tokens': '0', 'x-ratelimit-reset-tokens': '20s'}),
+      seen,
+    )
+    expect(lastRateLimits()?.tokens).toEqual({limit: 6000, remaining: 0, reset: '20s'})
+    expect(retryHint(headers({}), {now: seen + 5000})).toBe('retry after 2026-01-02T03:04:25Z (in 15.0 s)')
+    forgetRateLimits()
   })
 })
 

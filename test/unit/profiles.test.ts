@@ -93,6 +93,16 @@ describe('profiles', () => {
     })
   })
 
+  it('config unset prints what it removed with --json (removed: false when the profile did not have it)', async () => {
+    const home = homeWith(TWO)
+    const removed = await run(ConfigUnset, ['timeout', '--profile', 'work', '--json'], {env: home.env})
+    expect(removed).toEqual({exitCode: 0, stderr: '', stdout: '{"key":"timeout","profile":"work","removed":true}\n'})
+    expect(readConfig(home.configHome).profiles.work).toEqual({api_key: KEY_B})
+    const again = await run(ConfigUnset, ['timeout', '--profile', 'work', '--jq', '.removed'], {env: home.env})
+    expect(again.stdout).toBe('false\n')
+    expect((await run(ConfigUnset, ['timeout', '--profile', 'work'], {env: home.env})).stdout).toBe('')
+  })
+
   it('auth login and logout print what they did with --json', async () => {
     const home = tempHome()
     const login = await run(AuthLogin, ['--with-token', '--no-verify', '--json'], {env: home.env, stdin: KEY_A})

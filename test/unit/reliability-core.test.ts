@@ -157,13 +157,13 @@ describe('bounded inputs (core/input.ts)', () => {
     writeFileSync(file, '{"type":"object"}')
     expect(await readTextFile(file, {what: '--schema'})).toBe('{"type":"object"}')
     await expect(readInputFile('/dev/zero', {maxBytes: 100, what: '--schema'})).rejects.toThrow(
-      '--schema: /dev/zero is not a regular file',
+      '--schema: cannot read /dev/zero (not a regular file)',
     )
     await expect(readInputFile(root, {what: '--schema'})).rejects.toThrow(
-      `--schema: ${root} is a directory, not a file`,
+      `--schema: cannot read ${root} (is a directory)`,
     )
     await expect(readInputFile(join(root, 'nope'), {what: '--schema'})).rejects.toThrow(
-      `--schema: no such file: ${join(root, 'nope')}`,
+      `--schema: cannot read ${join(root, 'nope')} (no such file)`,
     )
     writeFileSync(file, Buffer.alloc(3000, 32))
     await expect(readInputFile(file, {maxBytes: 2048, what: '--schema'})).rejects.toThrow(

@@ -730,3 +730,101 @@ describe('runRepl on a terminal', () => {
     expect(fake.requests[1].messages).toEqual([SYSTEM, user('same again'), assistant('1'), user('same again')])
   })
 })
+
+describe('runRepl: markdown and the spinner', () => {
+  const MARKDOWN = '## Steps\n\nRun **this**:\n\n- one `a`\n- two\n\n```sh\nnpm i\n```\n'
+
+  it('renders answers as markdown while they stream when render is on, as one-shot chat does', async () => {
+    const fake = fakeSend([
+      async (_request, options) => {
+        // Token-sized pieces, as a stream sends them.
+        for (const piece of MARKDOWN.match(/.{1,3}/gs) ?? []) {
+          options.onDelta(piece)
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+        return answer(MARKDOWN)
+      },
+      'Plain *second* answer.',
+    ])
+    const session = start({input: 'how?\nand?\n', render: true, sendTurn: fake.sendTurn})
+    expect(await session.done).toBe(0)
+    expect(session.stdout.text()).toBe(
+      '## Steps\n\nRun this:\n\n• one `a`\n• two\n\n```sh\nnpm i\n```\nPlain second answer.\n',
+    )
+    // The history keeps the model's text, not the rendering.
+    expect(fake.requests[1].messages.at(-2)).toEqual(assistant(MARKDOWN))
+  })
+
+  it('prints the model text as it came when render is off', async () => {
+    const fake = fakeSend(['Plain *second* answer.'])
+    const session = start({input: 'q\n', sendTurn: fake.sendTurn})
+    expect(await session.done).toBe(0)
+    expect(session.stdout.text()).toBe('Plain *second* answer.\n')
+  })
+
+  it('keeps what was rendered of an answer stopped with Ctrl-C, ending its line', async () => {
+    const fake = fakeSend([
+      async (_request, options) => {
+        options.onDelta('Some **bold** text\nand half a li')
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        process.emit('SIGINT')
+        await untilAborted(options.signal)
+        return {
+          completion: {},
+          interrupted: true,
+          message: {content: 'Some **bold** text\nand half a li', role: 'assistant'},
+        }
+      },
+    ])
+    const session = start({input: 'q\n', render: true, sendTurn: fake.sendTurn})
+    expect(await session.done).toBe(0)
+    expect(session.stdout.text()).toBe('Some bold text\nand half a li\n')
+    expect(session.stderr.text()).toContain('Interrupted: the partial answer is kept')
+  })
+
+  it('shows the spinner from the question until the first byte of the answer, and stops it before writing', async () => {
+    const events: string[] = []
+    const fake = fakeSend([
+      async (_request, options) => {
+        events.push('request sent')
+        options.onDelta('Hi.')
+        return answer('Hi.')
+      },
+      async (_request, options) => {
+        options.onReasoning?.('Hmm.')
+        options.onDelta('Yes.')
+        return answer('Yes.')
+      },
+    ])
+    const session = start({
+      input: 'hello\nreally?\n',
+      sendTurn: fake.sendTurn,
+      spinner: (text) => {
+        events.push(`spinner: ${text}`)
+        return {stop: () => events.push(`stopped, stdout: ${JSON.stringify(session.stdout.text())}`)}
+      },
+    })
+    expect(await session.done).toBe(0)
+    expect(events).toEqual([
+      'spinner: Waiting for test-model',
+      'request sent',
+      'stopped, stdout: ""',
+      'spinner: Waiting for test-model',
+      'stopped, stdout: "Hi.\\n"',
+    ])
+    expect(session.stdout.text()).toBe('Hi.\nYes.\n')
+  })
+
+  it('stops the spinner when the turn fails, before the error line', async () => {
+    const events: string[] = []
+    const fake = fakeSend([new Error('boom')])
+    const session = start({
+      input: 'hello\n',
+      sendTurn: fake.sendTurn,
+      spinner: () => ({stop: () => events.push(`stopped, stderr: ${JSON.stringify(session.stderr.text())}`)}),
+    })
+    expect(await session.done).toBe(0)
+    expect(events).toEqual(['stopped, stderr: ""'])
+    expect(session.stderr.text()).toBe('Error: boom (/retry sends it again)\n')
+  })
+})

@@ -145,7 +145,7 @@ describe('responses create: the request body', () => {
       '--tool-choice: "nope" is not none, auto, required or a function name and no --tool defines a function',
     ],
     [{'input-items': '{}'}, '--input-items: expected a non-empty JSON array of input items'],
-    [{schema: '{bad'}, "--schema: is not valid JSON (Expected property name or '}' in JSON at position 1)"],
+    [{schema: '{bad'}, '--schema: is not valid JSON (at line 1, column 2)'],
   ])('refuses %j', (flags, message) => {
     expect(() => buildResponseRequest(flags, {userText: 'hi'})).toThrow(message)
   })

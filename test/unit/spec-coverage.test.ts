@@ -6,10 +6,10 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {describe, expect, it} from 'vitest'
-import {parse} from 'yaml'
+import {expect, it} from 'vitest'
 
-import {ROOT, specPath} from '../helpers/prism.js'
+import {describeWithSpec, type OpenAPISpec} from '../helpers/contract.js'
+import {ROOT} from '../helpers/prism.js'
 
 /** operationId → command id (as oclif.manifest.json spells it: topics joined with `:`). */
 export const COMMAND_FOR_OPERATION: Record<string, string> = {
@@ -46,12 +46,11 @@ const PENDING = new Set<string>([])
 
 const HTTP_METHODS = new Set(['delete', 'get', 'patch', 'post', 'put'])
 
-function specOperationIds(): string[] {
-  const spec = parse(readFileSync(specPath(), 'utf8')) as {
-    paths: Record<string, Record<string, {operationId?: string}>>
-  }
+function specOperationIds(spec: OpenAPISpec): string[] {
   const ids: string[] = []
-  for (const [path, operations] of Object.entries(spec.paths)) {
+  for (const [path, operations] of Object.entries(
+    spec.paths as Record<string, Record<string, {operationId?: string}>>,
+  )) {
     for (const [method, operation] of Object.entries(operations)) {
       if (!HTTP_METHODS.has(method)) continue
       if (!operation.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId`)
@@ -66,8 +65,8 @@ const manifestCommands = (): Set<string> =>
     Object.keys((JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: object}).commands),
   )
 
-describe('every operation of the spec has a command', () => {
-  const operationIds = specOperationIds()
+describeWithSpec('every operation of the spec has a command', (spec) => {
+  const operationIds = specOperationIds(spec)
 
   it('the spec has 23 operations, and each is in the table (no stale entries either)', () => {
     expect(operationIds).toHaveLength(23)

@@ -184,12 +184,18 @@ describe('resolveSink', () => {
     expect(readFileSync(path, 'utf8')).toBe('keep me')
   })
 
-  it('binary content to a terminal is refused before the request, with a hint; -O - or a pipe is allowed', async () => {
-    const error = await resolveSink({binary: true, io: fakeIO(true), suggestedName: 'speech.mp3'}).catch((e) => e)
-    expect(describeError(error).exitCode).toBe(2)
-    expect(describeError(error).message).toContain('-O speech.mp3')
+  it('binary content to a terminal is refused before the request, with a hint, -O - included; a pipe is allowed', async () => {
+    for (const out of [undefined, '-']) {
+      const error = await resolveSink({binary: true, io: fakeIO(true), out, suggestedName: 'speech.mp3'}).catch(
+        (e) => e,
+      )
+      expect(describeError(error)).toEqual({
+        exitCode: 2,
+        message: 'Refusing to write binary data to the terminal: pass -O speech.mp3 (or pipe or redirect stdout)',
+      })
+    }
     expect(await resolveSink({binary: true, io: fakeIO(false)})).toEqual({kind: 'stdout', sniffBinary: false})
-    expect(await resolveSink({binary: true, io: fakeIO(true), out: '-'})).toEqual({kind: 'stdout', sniffBinary: false})
+    expect(await resolveSink({binary: true, io: fakeIO(false), out: '-'})).toEqual({kind: 'stdout', sniffBinary: false})
   })
 
   it('a missing directory is a usage error', async () => {

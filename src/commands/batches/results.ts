@@ -32,6 +32,9 @@ export default class BatchesResults extends BaseCommand<typeof BatchesResults> {
 
   async run() {
     const {errors, force, join: input, out} = this.flags
+    this.refuseJq(
+      'batches results writes the result lines as they are; pipe them to jq (groq batches results ID | jq …)',
+    )
     const sink = await resolveSink({force, io: this.io, out})
     const errorSink = errors ? await resolveSink({force, io: this.io, out: errors}) : undefined
     if (input) await fileSize(input)

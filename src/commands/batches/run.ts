@@ -88,6 +88,7 @@ export default class BatchesRun extends BaseCommand<typeof BatchesRun> {
 
   async run() {
     const {flags} = this
+    if (flags.wait) this.refuseJq('with --wait the results are written as JSONL as they are; pipe them to jq')
     const window = checkCompletionWindow(flags['completion-window'])
     const metadata = parseMetadata(flags.metadata)
     const intervalMs = parseDuration(flags.interval, '--interval')

@@ -6,7 +6,6 @@ import {BaseCommand} from '../../lib/core/base-command.js'
 import {ConversationStore, serialize} from '../../lib/chat/conversations.js'
 import {toMarkdown} from '../../lib/chat/transcript.js'
 import {UsageError} from '../../lib/core/errors.js'
-import {write} from '../../lib/core/io.js'
 
 const FORMATS = ['json', 'markdown'] as const
 
@@ -15,7 +14,8 @@ export default class ConversationsExport extends BaseCommand<typeof Conversation
   static description = [
     'Writes the document to stdout, or with -O to a file (atomically, mode 0600; an existing file only with --force).',
     'JSON is the stored conversation, pretty-printed. Without --format, a -O file ending in .md or .markdown gets',
-    'Markdown and anything else JSON. The global -o/--json flags do not apply: the format is the document.',
+    'Markdown and anything else JSON. The global -o/--json flags do not apply: the format is the document (--jq',
+    'filters the JSON one).',
   ].join(' ')
 
   static examples = [
@@ -39,14 +39,18 @@ export default class ConversationsExport extends BaseCommand<typeof Conversation
 
   async run() {
     const file = this.flags['output-file']
+    const format = this.flags.format ?? (file && /\.(md|markdown)$/i.test(file) ? 'markdown' : 'json')
+    if (file) this.refuseJq('prints to stdout; not with -O FILE (redirect stdout instead)')
+    if (format === 'markdown') this.refuseJq('the Markdown document is not JSON (--format json is)')
     if (file && !this.flags.force && (await exists(file))) {
       throw new UsageError(`${file} already exists; pass --force to overwrite it`)
     }
     const conversation = await ConversationStore.fromEnv(this.io.env).load(this.args.conversation)
-    const format = this.flags.format ?? (file && /\.(md|markdown)$/i.test(file) ? 'markdown' : 'json')
     const document = format === 'markdown' ? toMarkdown(conversation) : serialize(conversation)
     if (!file) {
-      await write(this.io.stdout, document)
+      // JSON as every command prints it (--jq, coloured on a terminal); either document paged when long.
+      if (format === 'json') await this.printJsonText(document)
+      else await this.writeStdout(document)
       return
     }
     await writeFileAtomic(file, document, 0o600)

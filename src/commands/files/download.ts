@@ -24,6 +24,7 @@ export default class FilesDownload extends BaseCommand<typeof FilesDownload> {
   }
 
   async run() {
+    this.refuseJq("files download writes the file's content as it is; pipe it to jq (groq files download ID | jq …)")
     const sink = await resolveSink({force: this.flags.force, io: this.io, out: this.flags.out})
     const client = await this.client()
     const response = (await client.files.content(this.args.id, {signal: this.signal})) as unknown as Parameters<

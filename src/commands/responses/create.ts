@@ -2,7 +2,7 @@ import {Args, Flags} from '../../lib/core/oclif.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
 import {joinUserText} from '../../lib/chat/request.js'
-import {isStdinTTY, readStdin, write} from '../../lib/core/io.js'
+import {isStdinTTY, write} from '../../lib/core/io.js'
 import {
   buildResponseRequest,
   DEFAULT_RESPONSES_MODEL,
@@ -110,7 +110,7 @@ Plain output is the response's text, then one line per function call (call id, n
 
   async run() {
     const {flags} = this
-    const stdinText = isStdinTTY(this.io) ? undefined : await readStdin(this.io)
+    const stdinText = isStdinTTY(this.io) ? undefined : await this.readStdinText()
     const itemsFromStdin = flags['input-items'] === '-'
     const body = buildResponseRequest(flags as ResponsesFlags, {
       defaultModel: this.configuredModel('responses'),

@@ -3,7 +3,7 @@ import {type IO, write} from '../core/io.js'
 import {collectPages, type ListPage} from '../core/listing.js'
 import type {GroqClient} from '../http/client.js'
 import {multipartBody, type Part, uploadTimeoutMs} from '../transfer/index.js'
-import {saveResponse, type Sink} from '../transfer/download.js'
+import {looksBinary, readResponse, saveResponse, type Sink} from '../transfer/download.js'
 import {fieldsToObject, fieldsToQuery, fieldsToParts, type ParsedField} from './fields.js'
 
 /**
@@ -107,6 +107,12 @@ export interface SendOptions {
   sink: Sink
   /** The run's timeout; a --form upload adds time for its size. */
   timeoutMs: number
+  /**
+   * When set, a text body is read whole and handed here instead of going to the sink: the command prints it (--jq
+   * filters it; on a terminal JSON is coloured and long text paged). An event stream still goes through as it
+   * arrives, and a binary body to the sink (which refuses it on a terminal).
+   */
+  printText?: (text: string, contentType: string | undefined) => Promise<void>
 }
 
 interface RawResponse {
@@ -143,7 +149,18 @@ export async function sendApiRequest(client: GroqClient, request: ApiRequest, op
   }
 
   if (!options.paginate || request.method !== 'GET') {
-    const response = await send(request.query)
+    let response: Pick<RawResponse, 'body' | 'headers'> = await send(request.query)
+    const contentType = response.headers.get('content-type') ?? undefined
+    if (options.printText && !contentType?.startsWith('text/event-stream')) {
+      const body = await readResponse(response, {
+        idleTimeoutMs: options.timeoutMs,
+        io: options.io,
+        signal: options.signal,
+      })
+      if (!looksBinary(body)) return options.printText(body.toString('utf8'), contentType)
+      const {Readable} = await import('node:stream')
+      response = {body: Readable.from([body]), headers: response.headers}
+    }
     await saveResponse(response, options.sink, {
       io: options.io,
       idleTimeoutMs: options.timeoutMs,
@@ -166,6 +183,7 @@ export async function sendApiRequest(client: GroqClient, request: ApiRequest, op
     return page as ListPage<unknown>
   })
   const text = JSON.stringify(merged) + '\n'
+  if (options.printText) return options.printText(text, 'application/json')
   const {Readable} = await import('node:stream')
   const page = {body: Readable.from([Buffer.from(text)]), headers: {get: () => null}}
   await saveResponse(page, options.sink, {io: options.io, signal: options.signal})

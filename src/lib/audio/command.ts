@@ -19,6 +19,7 @@ const DEFAULT_MODELS = {
  */
 export abstract class TranscriptCommand<T extends typeof Command> extends BaseCommand<T> {
   protected async runTranscripts(kind: TranscriptKind, flags: TranscriptsFlags, inputs: string[]) {
+    if (flags['out-dir'] !== undefined) this.refuseJq('with --out-dir the results are written to files')
     const {timeoutMs} = this.settings
     const baseURL = this.settings.baseURL?.value ?? 'https://api.groq.com'
     const run = await runTranscripts(kind, flags, inputs, {

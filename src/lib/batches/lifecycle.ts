@@ -1,6 +1,7 @@
 import {CliError, UsageError} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
 import {onInterrupt} from '../core/interrupt.js'
+import {formatWait, retryWaitMs} from '../core/rate-limits.js'
 import type {GroqClient} from '../http/client.js'
 import {type GroqBatch, progressOf} from '../output/columns/batches.js'
 import type {Progress} from '../ux/progress.js'
@@ -71,15 +72,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
 /** The longest pause between polls once the status stops changing. */
 const MAX_INTERVAL_MS = 60_000
 
-/** Seconds to wait from a 429's Retry-After (seconds or a date), if it has one. */
+/** How long a 429 (or 5xx) asks to wait: `retry-after-ms`, `Retry-After`, or the exhausted limit's reset. */
 function retryAfterMs(error: unknown): number | undefined {
-  const headers = (error as {headers?: {get(name: string): null | string}}).headers
-  const value = headers?.get?.('retry-after')
-  if (!value) return undefined
-  const seconds = Number(value)
-  if (Number.isFinite(seconds)) return seconds * 1000
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+  return retryWaitMs((error as {headers?: {get(name: string): null | string}}).headers)
 }
 
 /** Errors worth polling through: rate limits, server errors, a dropped or timed-out connection. */
@@ -88,6 +83,16 @@ function isTransient(error: unknown): boolean {
   if (status === 429 || (status !== undefined && status >= 500)) return true
   const kind = (error as Error | undefined)?.constructor?.name
   return kind === 'APIConnectionError' || kind === 'APIConnectionTimeoutError'
+}
+
+/** `429 rate limited`, `503`, `connection error`: what a poll that is polled through met. */
+function transientReason(error: unknown): string {
+  const status = (error as {status?: number}).status
+  if (status === 429) return '429 rate limited'
+  if (status !== undefined) return `${status} server error`
+  return (error as Error | undefined)?.constructor?.name === 'APIConnectionTimeoutError'
+    ? 'no answer in time'
+    : 'network error'
 }
 
 /** `90s`, `5m`, `2h` for the timeout message. */
@@ -148,7 +153,9 @@ export async function waitForBatches(client: GroqClient, ids: string[], options:
         } catch (error) {
           if (deadline.signal.aborted) throw deadline.signal.reason
           if (!isTransient(error)) throw error
-          pause = Math.max(pause ?? 0, retryAfterMs(error) ?? interval)
+          const wait = retryAfterMs(error) ?? interval
+          pause = Math.max(pause ?? 0, wait)
+          options.ux.status(`${id} ${transientReason(error)}; polling again in ${formatWait(wait)}`)
         }
       }
       const batches = [...latest.values()]

@@ -3,6 +3,7 @@ import {createRequire} from 'node:module'
 import {join} from 'node:path'
 
 import {writeFileAtomic} from '../core/atomic-write.js'
+import {withFileLock} from '../core/lock.js'
 import type {ChatMessage, Conversation, Usage} from './types.js'
 import {CliError, UsageError} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
@@ -171,11 +172,47 @@ export class ConversationStore {
   }
 
   /**
-   * Writes the conversation atomically (temp file, fsync, rename) with mode 0600. Refuses to
+   * Writes the conversation atomically (temp file, fsync, rename) with mode 0600, under its lock file
+   * (`<id>.json.lock`), cleaning temp files a killed writer left (core/atomic-write.ts). Refuses to
    * replace a file that exists but cannot be parsed (exit 1, naming it), and a name another
    * conversation already has (exit 2).
    */
   async save(conversation: Conversation): Promise<void> {
+    await this.underLock(conversation.id, async () => {
+      await this.write(conversation)
+      return conversation
+    })
+  }
+
+  /**
+   * One more turn, appended to the conversation as it is on disk now (or to `conversation` when it is not saved
+   * yet), under the file's lock (core/lock.ts): parallel `groq chat -c` runs on one conversation each add their turn,
+   * none is lost. Returns what was saved.
+   */
+  async addTurn(conversation: Conversation, turn: Turn): Promise<Conversation> {
+    return this.underLock(conversation.id, async () => {
+      const current = await this.read(conversation.id)
+      const updated = appendTurn(current?.ok ? current.conversation : conversation, turn, this.now())
+      await this.write(updated)
+      return updated
+    })
+  }
+
+  /**
+   * Runs `work` (which writes `<id>.json` and returns what it wrote) under the file's lock, then tells the index.
+   * Everything this does to the folder (the lock file, a temp file, the rename, the lock's removal) falls between
+   * the folder's state before and after, which the index's line records (conversation-index.ts); a write that
+   * fails records nothing, and the next reader of the index verifies it.
+   */
+  private async underLock(id: string, work: () => Promise<Conversation>): Promise<Conversation> {
+    const before = folderState(this.dir)
+    const saved = await withFileLock(this.pathFor(id), work)
+    logChange(this.dir, before, id, saved)
+    return saved
+  }
+
+  /** save() without the lock (its callers hold it). */
+  private async write(conversation: Conversation): Promise<void> {
     const path = this.pathFor(conversation.id)
     const problem = problemWith(conversation, conversation.id)
     if (problem) throw new CliError(`Cannot save conversation ${conversation.id}: ${problem}`)
@@ -188,13 +225,8 @@ export class ConversationStore {
     if (conversation.name !== undefined && conversation.name !== existing?.conversation.name) {
       await this.assertNameFree(validateName(conversation.name), conversation.id)
     }
-    // Everything this write does to the folder (temp file, rename, clean-up) falls between before and the index's
-    // line, so the index can follow it without a stat per file (conversation-index.ts). A lock file taken around it
-    // belongs outside the folder, or the line after its release.
-    const before = folderState(this.dir)
     await mkdir(this.dir, {mode: 0o700, recursive: true})
     await writeFileAtomic(path, serialize(conversation), 0o600)
-    logChange(this.dir, before, conversation.id, conversation)
   }
 
   /**

@@ -1,7 +1,8 @@
-import {readFileSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 
 import {UsageError} from '../core/errors.js'
-import {isObject, type ReadFile, readFileValue} from '../core/flag-values.js'
+import {isObject, type ReadFile, readFileValue, readTextValue} from '../core/flag-values.js'
+import {parseJsonText} from '../core/input.js'
 import type {ChatMessage, Role} from './types.js'
 
 /**
@@ -9,17 +10,17 @@ import type {ChatMessage, Role} from './types.js'
  * `--message role=content`, and images. Every failure is a UsageError naming the flag and the file.
  */
 
-export const readFileDefault: ReadFile = (path) => readFileSync(path)
-
 /** `--message role=content` roles; tool and function messages need more fields: use --messages. */
 export const MESSAGE_ROLES = ['system', 'developer', 'user', 'assistant'] as const
 const FILE_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function'])
 
-export const readText = (flag: string, path: string, read: ReadFile): string =>
-  readFileValue(flag, path, read).toString('utf8')
+/** Files named by chat's flags are read bounded, naming the flag (core/flag-values.ts), unless a test injects `read`. */
+export const readText = (flag: string, path: string, read: ReadFile | undefined): string =>
+  readTextValue(flag, path, read)
 
-export function fileExists(path: string, read: ReadFile): boolean {
+export function fileExists(path: string, read: ReadFile | undefined): boolean {
   try {
+    if (!read) return existsSync(path)
     read(path)
     return true
   } catch {
@@ -28,15 +29,14 @@ export function fileExists(path: string, read: ReadFile): boolean {
 }
 
 /** `--messages FILE` (or `-`: stdin, already read): a JSON array of messages, checked item by item. */
-export function readMessagesFile(path: string, read: ReadFile, stdinText: string | undefined): ChatMessage[] {
-  let parsed: unknown
+export function readMessagesFile(
+  path: string,
+  read: ReadFile | undefined,
+  stdinText: string | undefined,
+): ChatMessage[] {
   const text = path === '-' ? (stdinText ?? '') : readText('--messages', path, read)
   const where = path === '-' ? 'stdin' : path
-  try {
-    parsed = JSON.parse(text)
-  } catch (error) {
-    throw new UsageError(`--messages: ${where} is not valid JSON (${(error as Error).message})`)
-  }
+  const parsed = parseJsonText(text, `--messages: ${where}`)
   if (!Array.isArray(parsed)) throw new UsageError(`--messages: ${where} must hold a JSON array of messages`)
   return parsed.map((item, index) => {
     const at = `--messages: ${where}: message ${index + 1}`
@@ -65,7 +65,11 @@ export function parseMessageFlag(entry: string): ChatMessage {
 }
 
 /** This turn's user message: the text, and the images as content parts after it. */
-export function userMessage(text: string | undefined, images: string[], read: ReadFile): ChatMessage | undefined {
+export function userMessage(
+  text: string | undefined,
+  images: string[],
+  read: ReadFile | undefined,
+): ChatMessage | undefined {
   if (images.length === 0) return text === undefined ? undefined : {role: 'user', content: text}
   const parts: unknown[] = []
   if (text !== undefined) parts.push({type: 'text', text})
@@ -92,7 +96,7 @@ const IMAGE_SIGNATURES: Array<{mime: string; test(bytes: Buffer): boolean}> = [
 ]
 
 /** An image URL as is, or a local file as a base64 data URL with its real mime type. */
-export function imageURL(value: string, read: ReadFile = readFileDefault): string {
+export function imageURL(value: string, read?: ReadFile): string {
   if (/^https?:\/\//i.test(value) || /^data:image\/[\w.+-]+;base64,/i.test(value)) return value
   const bytes = readFileValue('--image', value, read)
   const match = IMAGE_SIGNATURES.find((signature) => signature.test(bytes))

@@ -5,11 +5,26 @@ import type {ToolCall} from './assemble.js'
 import type {TurnTiming, Usage} from './types.js'
 
 /**
+ * Where an answer's text goes as it arrives: as the model wrote it (AnswerWriter) or rendered as markdown on a
+ * terminal (RenderedAnswerWriter, chat/rendered-answer.ts). One-shot chat and the REPL both write through it.
+ */
+export interface AnswerOutput {
+  /** Returns a promise only when the writer must wait (backpressure, or the renderer still loading). */
+  write(text: string): Promise<unknown> | void
+  /** Whether any text has been written. */
+  readonly started: boolean
+  /** Ends the answer with exactly one newline (when anything was written), flushed before resolving. */
+  end(): Promise<void>
+  /** Ctrl-C when the process exits next: what was shown stays, and its line is ended, synchronously. */
+  closeNow(): void
+}
+
+/**
  * Writes answer text to stdout the moment it arrives, so that the whole answer ends in exactly one
  * newline: trailing line breaks are held back until more text follows them (they are whitespace,
  * so holding them delays nothing a reader can see), and end() adds the single final "\n".
  */
-export class AnswerWriter {
+export class AnswerWriter implements AnswerOutput {
   private held = ''
   private wrote = false
 
@@ -42,6 +57,11 @@ export class AnswerWriter {
       this.wrote = false
       await write(this.stream, '\n')
     }
+  }
+
+  closeNow(): void {
+    if (this.wrote) this.stream.write('\n')
+    this.wrote = false
   }
 }
 

@@ -2,6 +2,20 @@ import {once} from 'node:events'
 
 import {write} from '../core/io.js'
 import {loadMarkdown, MarkdownStream} from '../ux/markdown.js'
+import {type AnswerOutput, AnswerWriter} from './output.js'
+
+/**
+ * The writer for an answer on `stream`: rendered as markdown when `render` is on (the caller decides: a terminal,
+ * and neither --no-render, --raw nor config chat.render false), else the model's text as it came.
+ */
+export function answerOutput(
+  stream: NodeJS.WritableStream & {columns?: number},
+  options: {color: boolean; render: boolean},
+): AnswerOutput {
+  return options.render
+    ? new RenderedAnswerWriter(stream, {color: options.color, width: stream.columns ?? 80})
+    : new AnswerWriter(stream)
+}
 
 /**
  * The answer on a terminal, with its markdown rendered as it streams (ux/markdown.ts): the same contract as
@@ -9,7 +23,7 @@ import {loadMarkdown, MarkdownStream} from '../ux/markdown.js'
  * or the other and nothing else changes. The renderer's parser is loaded while the request is on its way; deltas
  * that arrive before it is ready wait for it, in order.
  */
-export class RenderedAnswerWriter {
+export class RenderedAnswerWriter implements AnswerOutput {
   private markdown?: MarkdownStream
   private readonly ready: Promise<void>
   private queued = ''

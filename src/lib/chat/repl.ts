@@ -15,6 +15,7 @@ import {describeError} from '../core/errors.js'
 import {installInterruptHandler, uninstallInterruptHandler} from '../core/interrupt.js'
 import {type IO, write} from '../core/io.js'
 import {formatStats} from './output.js'
+import {answerOutput} from './rendered-answer.js'
 import {isContextLengthError, TokenBudget} from './repl-budget.js'
 import {complete, runCommand} from './repl-commands.js'
 import {type Input, LineReader, MultiLine} from './repl-input.js'
@@ -44,9 +45,19 @@ export interface ReplOptions {
   prompt?: string
   /** No banner and no notices (context-window warnings and the like); errors still show. */
   quiet?: boolean
+  /**
+   * Answers rendered as markdown while they stream, as one-shot `groq chat` does on a terminal (chat/run.ts decides:
+   * stdout a terminal, and neither --no-render, --raw nor config chat.render false).
+   */
+  render?: boolean
   /** Model, messages so far (a system message, say) and parameters; `stream` in it is ignored. */
   request: ChatRequest
   sendTurn: SendTurn
+  /**
+   * A spinner on stderr until the first byte of an answer arrives (BaseCommand's ux: drawn after 300 ms, only on a
+   * terminal, never with --quiet); stopped before anything else is written.
+   */
+  spinner?(text: string): {stop(): void}
   /** After each answer, a stats line on stderr (model, tokens, time to first token, speed), as `groq chat --stats`. */
   stats?: boolean
   store?: ReplStore
@@ -172,34 +183,49 @@ export class ReplSession implements ReplState {
     const controller = new AbortController()
     this.turn = controller
     this.reader.suspend()
+    const output = answerOutput(this.io.stdout, {color: this.options.color, render: Boolean(this.options.render)})
     let answer = ''
-    let stdoutEnd = '\n'
     let stderrEnd = '\n'
+    // Until the first byte of the answer (or of its reasoning): cleared before anything else is written.
+    let spinner: undefined | {stop(): void}
+    const waiting = () => {
+      spinner = this.options.spinner?.(`Waiting for ${this.model}`)
+    }
+    const arrived = () => {
+      spinner?.stop()
+      spinner = undefined
+    }
     const toStdout = (text: string) => {
+      arrived()
       if (!text) return
       if (stderrEnd !== '\n') {
         this.io.stderr.write('\n')
         stderrEnd = '\n'
       }
-      this.io.stdout.write(text)
-      stdoutEnd = text.at(-1) as string
+      return output.write(text)
     }
     let result: TurnResult | undefined
     let failure: unknown
     try {
+      waiting()
       const reserve = [this.params.max_completion_tokens, this.params.max_tokens].find(
         (value) => typeof value === 'number',
       ) as number | undefined
       const fits = await this.budget.fitsNote(this.model, this.messages, reserve)
-      if (fits) this.note(fits)
+      if (fits) {
+        arrived()
+        this.note(fits)
+        waiting()
+      }
       if (controller.signal.aborted) throw new Error('Interrupted')
       const request: ChatRequest = {messages: this.messages.map(requestMessage), model: this.model, ...this.params}
       result = await this.options.sendTurn(request, {
         onDelta: (text) => {
           answer += text
-          toStdout(text)
+          return toStdout(text)
         },
         onReasoning: (text) => {
+          arrived()
           if (!text) return
           this.io.stderr.write(this.paint('2', text))
           stderrEnd = text.at(-1) as string
@@ -208,11 +234,13 @@ export class ReplSession implements ReplState {
         stream: this.options.stream,
       })
       // Not streamed (or a sender that does not call onDelta): the answer arrives whole.
-      if (!answer) toStdout(contentText(result.message?.content))
+      if (!answer) await toStdout(contentText(result.message?.content))
     } catch (error) {
       failure = error
     } finally {
-      if (stdoutEnd !== '\n') this.io.stdout.write('\n')
+      arrived()
+      // What was rendered so far stays (a stopped answer too), and the answer ends in one newline.
+      await output.end().catch((error: unknown) => (failure ??= error))
       if (stderrEnd !== '\n') this.io.stderr.write('\n')
       this.turn = undefined
       this.reader.restore()

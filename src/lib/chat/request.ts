@@ -2,7 +2,7 @@ import {basename, extname} from 'node:path'
 
 import {UsageError} from '../core/errors.js'
 import {isObject, type ReadFile, readJsonObjectValue, readJsonValue} from '../core/flag-values.js'
-import {fileExists, parseMessageFlag, readFileDefault, readMessagesFile, readText, userMessage} from './inputs.js'
+import {fileExists, parseMessageFlag, readMessagesFile, readText, userMessage} from './inputs.js'
 import {
   CHAT_PARAMS,
   type ChatParam,
@@ -62,7 +62,8 @@ export interface BuildOptions {
 
 /** Builds the request body; throws UsageError naming the flag on any bad value. */
 export function buildRequest(flags: ChatFlags, options: BuildOptions = {}): ChatRequest {
-  const read = options.readFile ?? readFileDefault
+  // Undefined unless a test injects one: files are then read bounded, naming the flag (core/flag-values.ts).
+  const read = options.readFile
   const model = flags.model ?? options.defaultModel ?? DEFAULT_CHAT_MODEL
   if (!model.trim()) throw new UsageError('--model: must not be empty')
 
@@ -102,7 +103,7 @@ export function buildRequest(flags: ChatFlags, options: BuildOptions = {}): Chat
 }
 
 /** A flag's value as the API field wants it: numbers, enums, booleans, strings, FILE|JSON objects. */
-function readFlag(param: ChatParam, raw: boolean | string | string[], read: ReadFile): unknown {
+function readFlag(param: ChatParam, raw: boolean | string | string[], read: ReadFile | undefined): unknown {
   const label = `--${param.flag}`
   const {type} = param
   if (typeof raw !== 'string') return raw // boolean flags (oclif already read them)
@@ -127,7 +128,7 @@ function buildField(
   raw: boolean | string | string[],
   flags: ChatFlags,
   tools: Record<string, unknown>[],
-  read: ReadFile,
+  read: ReadFile | undefined,
 ): unknown {
   const values = raw as string[]
   switch (param.field) {
@@ -181,7 +182,7 @@ export function checkPrompt(prompt: string | undefined): void {
 function buildResponseFormat(
   format: string | undefined,
   schema: string | undefined,
-  read: ReadFile,
+  read: ReadFile | undefined,
 ): Record<string, unknown> | undefined {
   if (format !== undefined && !(RESPONSE_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--response-format: "${format}" must be one of ${RESPONSE_FORMATS.join(', ')}`)
@@ -209,7 +210,7 @@ function buildResponseFormat(
   return {type: 'json_schema', json_schema: {name: fromFile || 'response', schema: parsed}}
 }
 
-function parseTool(value: string, read: ReadFile): Record<string, unknown>[] {
+function parseTool(value: string, read: ReadFile | undefined): Record<string, unknown>[] {
   const trimmed = value.trim()
   if ((BUILTIN_TOOLS as readonly string[]).includes(trimmed) && !fileExists(trimmed, read)) return [{type: trimmed}]
   const parsed = readJsonValue('--tool', value, read)
@@ -258,7 +259,7 @@ function parseToolChoice(value: string, tools: Record<string, unknown>[]): unkno
 }
 
 /** A document: {id?, source} JSON as is, other JSON as a json source, any other file as a text source. */
-function parseDocument(value: string, read: ReadFile): Record<string, unknown> {
+function parseDocument(value: string, read: ReadFile | undefined): Record<string, unknown> {
   if (/^\s*\{/.test(value) || extname(value).toLowerCase() === '.json') {
     const parsed = readJsonObjectValue('--document', value, read)
     return isObject(parsed.source) ? parsed : {source: {type: 'json', data: parsed}}

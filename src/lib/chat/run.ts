@@ -1,13 +1,14 @@
 import type {Settings} from '../core/config.js'
-import {InterruptedError, UsageError} from '../core/errors.js'
+import {WriteError} from '../core/atomic-write.js'
+import {CliError, describeError, InterruptedError, UsageError} from '../core/errors.js'
 import {onInterrupt} from '../core/interrupt.js'
-import {type IO, isStdinTTY, isStdoutTTY, readStdin, write} from '../core/io.js'
+import {type IO, isStdinTTY, isStdoutTTY, keepRunningWhenStdoutCloses, readStdin, write} from '../core/io.js'
 import type {GroqClient} from '../http/client.js'
 import {type Result, text} from '../output/types.js'
 import type {ToolCall} from './assemble.js'
-import {appendTurn, ConversationStore, validateName} from './conversations.js'
-import {AnswerWriter, formatStats, formatToolCalls, ReasoningWriter} from './output.js'
-import {RenderedAnswerWriter} from './rendered-answer.js'
+import {ConversationStore, validateName} from './conversations.js'
+import {formatStats, formatToolCalls, ReasoningWriter} from './output.js'
+import {answerOutput} from './rendered-answer.js'
 import {buildRequest, type ChatFlags, checkPrompt, joinUserText} from './request.js'
 import {continueConversation, latestConversation, namingStore, paramsOf} from './session.js'
 import {createSendTurn} from './turn.js'
@@ -65,8 +66,8 @@ type OutputMode = 'json' | 'raw' | 'text'
 /** Runs `groq chat`. */
 export async function runChat(context: ChatContext): Promise<void> {
   const {flags, io, prompt} = context
-  if (flags['raw-chunks'] && (flags.json || flags.output === 'json'))
-    throw new UsageError('--raw-chunks: cannot be used with --json')
+  if (flags['raw-chunks'] && (flags.json || flags.jq !== undefined || flags.output === 'json'))
+    throw new UsageError(`--raw-chunks: cannot be used with ${flags.jq === undefined ? '--json' : '--jq'}`)
   const chosen = modeFromFlags(flags)
   if (chosen === 'raw' && !flags.stream) {
     throw new UsageError(`${flags['raw-chunks'] ? '--raw-chunks' : '-o ndjson'}: needs a stream (drop --no-stream)`)
@@ -96,8 +97,10 @@ export async function runChat(context: ChatContext): Promise<void> {
 
 /** The mode the flags ask for; undefined when they ask for none (the profile may then choose json). */
 function modeFromFlags(flags: ChatCommandFlags): OutputMode | undefined {
-  if (flags['raw-chunks'] || flags.output === 'ndjson') return 'raw'
+  if (flags['raw-chunks']) return 'raw'
+  // --json and --jq win over -o, as in every command (BaseCommand's outputFormat).
   if (flags.json || flags.jq !== undefined || flags.output === 'json') return 'json'
+  if (flags.output === 'ndjson') return 'raw'
   return flags.output === undefined ? undefined : 'text'
 }
 
@@ -105,7 +108,8 @@ function modeFromFlags(flags: ChatCommandFlags): OutputMode | undefined {
 async function askOnce(context: ChatContext, mode: OutputMode, stdinTTY: boolean): Promise<void> {
   const {flags, io, prompt} = context
   const continuing = flags.continue || flags.conversation !== undefined
-  const stdinText = stdinTTY ? undefined : await readStdin(io)
+  // Bounded by config max_stdin (10 MB by default); binary or invalid UTF-8 is refused (core/input.ts).
+  const stdinText = stdinTTY ? undefined : await readStdin(io, {maxBytes: context.settings().maxStdinBytes})
   const userText = joinUserText(prompt, flags.messages === '-' ? undefined : stdinText)
   // Saved by default when run from a terminal (stdin and stdout), or when continuing a saved conversation;
   // config chat.save=false turns the terminal default off (--save, --name and -c still save).
@@ -136,21 +140,54 @@ async function askOnce(context: ChatContext, mode: OutputMode, stdinTTY: boolean
   }
 
   const send = createSendTurn(await context.client(), {idleTimeoutMs: context.settings().timeoutMs})
-  // The answer is kept only for what reads it after it was written out: --json and the saved conversation.
-  const result = await printTurn(context, send, request, mode, mode === 'json' || save)
-  if (mode === 'json') await context.print(text(result.completion, contentOf(result)))
+  // Saving: a reader that goes away (`| head -1`) does not end the run; the answer is read to its end and saved.
+  const guard = save ? keepRunningWhenStdoutCloses(io) : undefined
+  const printing = guard ? {...context, io: {...io, stdout: guard.stdout}} : context
+  let result: TurnResult
+  try {
+    // The answer is kept only for what reads it after it was written out: --json and the saved conversation.
+    result = await printTurn(printing, send, request, mode, mode === 'json' || save)
+    if (mode === 'json') await context.print(text(result.completion, contentOf(result))).catch(droppedIfClosed(guard))
+  } finally {
+    guard?.release()
+  }
 
   if (save && store && conversation) {
     // Only after a complete answer: a failed or interrupted request never reaches this line.
-    // A continued conversation keeps its saved model and parameters (flags changed them for this turn only).
-    const updated = appendTurn(conversation, {messages: [...added, result.message], usage: result.usage})
-    await store.save(updated)
+    // A continued conversation keeps its saved model and parameters (flags changed them for this turn only);
+    // its turn is added to the file as it is now, under its lock (parallel runs each add theirs).
+    let updated: Conversation
+    try {
+      updated = await store.addTurn(conversation, {messages: [...added, result.message], usage: result.usage})
+    } catch (error) {
+      throw notSaved(error)
+    }
     if (flags.save || flags.name !== undefined) context.warn(`Saved as ${updated.name ?? updated.id}`)
   }
   if (wantsStats(context)) {
     const model = String(result.completion.model ?? request.model)
     io.stderr.write(formatStats(model, result.usage, result.timing) + '\n')
   }
+}
+
+/** A print into a closed stdout while saving: nothing to do (the answer is still saved). */
+const droppedIfClosed = (guard: ReturnType<typeof keepRunningWhenStdoutCloses> | undefined) => (error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code
+  if (guard && (guard.closed() || code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED')) return
+  throw error
+}
+
+/**
+ * The answer was printed but could not be saved (a full disk, a file that is not ours to overwrite, a lock held too
+ * long): said as such, so the user knows it is not in the conversation. Exit code of the cause (1 for a full disk).
+ */
+function notSaved(error: unknown): CliError {
+  if (error instanceof WriteError) {
+    const cause = ((error.cause as Error | undefined)?.message ?? error.message).replace(/, \w+(?: '.*')?$/s, '')
+    return new CliError(`The answer was not saved: cannot write ${error.path} (${cause})`)
+  }
+  const described = describeError(error)
+  return new CliError(`The answer was not saved: ${described.message}`, described.exitCode)
 }
 
 const contentOf = (result: TurnResult) => (typeof result.message.content === 'string' ? result.message.content : '')
@@ -165,18 +202,14 @@ async function printTurn(
 ) {
   const {stderr, stdout} = context.io
   const asText = mode === 'text'
-  const answer =
-    asText && rendersMarkdown(context)
-      ? new RenderedAnswerWriter(stdout, {color: context.color, width: stdout.columns ?? 80})
-      : new AnswerWriter(stdout)
+  const answer = answerOutput(stdout, {color: context.color, render: asText && rendersMarkdown(context)})
   const reasoning = new ReasoningWriter(stderr)
   // Ctrl-C ends the process at once (exit 130, src/lib/core/interrupt.ts): what arrived stays on stdout
   // and gets its line end, as at the end of an answer (these writes are synchronous on a pipe or TTY).
   const forget = onInterrupt(() => {
     spinner?.stop()
     reasoning.close()
-    if (answer instanceof RenderedAnswerWriter) answer.closeNow()
-    else if (answer.started) stdout.write('\n')
+    answer.closeNow()
   })
   // Until the first byte of the answer: cleared before anything else is written (it draws only after 300 ms).
   let spinner = context.spinner?.(`Waiting for ${request.model}`)
@@ -247,7 +280,13 @@ export function rendersMarkdown(context: Pick<ChatContext, 'flags' | 'io' | 'set
 async function startRepl(context: ChatContext, chosen: OutputMode | undefined): Promise<void> {
   const {flags, prompt} = context
   if (chosen !== undefined && chosen !== 'text') {
-    const flag = flags['raw-chunks'] ? '--raw-chunks' : flags.json ? '--json' : `-o ${flags.output}`
+    const flag = flags['raw-chunks']
+      ? '--raw-chunks'
+      : flags.jq !== undefined
+        ? '--jq'
+        : flags.json
+          ? '--json'
+          : `-o ${flags.output}`
     throw new UsageError(`${flag}: not in the interactive chat (give a prompt for one answer)`)
   }
   if (flags.messages === '-') throw new UsageError("--messages -: stdin is the interactive chat's input; give a file")
@@ -292,8 +331,10 @@ async function startRepl(context: ChatContext, chosen: OutputMode | undefined): 
     io: context.io,
     prompt,
     quiet: flags.quiet,
+    render: rendersMarkdown(context),
     request,
     sendTurn,
+    spinner: context.spinner,
     stats: wantsStats(context),
     store: namingStore(store, flags.name),
     stream: flags.stream,

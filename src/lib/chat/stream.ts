@@ -1,7 +1,7 @@
 import {createRequire} from 'node:module'
 import {StringDecoder} from 'node:string_decoder'
 
-import {CliError, networkCause} from '../core/errors.js'
+import {CliError, networkCause, TimeoutError} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
 import {type ChatChunk, ChunkAssembler} from './assemble.js'
 import {SSEParser} from './sse.js'
@@ -328,7 +328,9 @@ function readNode(body: NodeJS.ReadableStream, driver: Driver): Promise<void> {
       done()
     }
     const onError = (error: Error) => {
-      if (!stopping) settle(isAbort(error) ? error : driver.cut(error))
+      // The transport's own watchdog (no byte for --timeout) says the same as ours.
+      if (!stopping)
+        settle(isAbort(error) ? error : error instanceof TimeoutError ? driver.stalled() : driver.cut(error))
     }
     // A socket closed before 'end' without an error event: the connection was cut.
     const onClose = () => {

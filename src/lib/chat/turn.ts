@@ -1,4 +1,5 @@
 import type {GroqClient} from '../http/client.js'
+import {badResponse, readSome} from '../http/transport.js'
 import {type Completion, historyMessage} from './assemble.js'
 import {type Body, readChatStream} from './stream.js'
 import type {ChatMessage, ChatRequest, SendTurn, TurnOptions, TurnResult, Usage} from './types.js'
@@ -23,20 +24,37 @@ export function createSendTurn(client: GroqClient, sendOptions: SendTurnOptions 
     const body = {...request, stream: options.stream}
     // groq-sdk types its params narrowly; our bodies are the API's JSON, checked by buildRequest.
     const completions = client.chat.completions as unknown as {
-      create(body: unknown, options: {signal: AbortSignal}): Promise<unknown> & {asResponse(): Promise<Response>}
+      create(
+        body: unknown,
+        options: {signal: AbortSignal},
+      ): Promise<unknown> & {
+        asResponse(): Promise<Response>
+        withResponse(): Promise<{data: unknown; response: AnswerInfo}>
+      }
     }
     const create = (payload: unknown, requestOptions: {signal: AbortSignal}) =>
       completions.create(payload, requestOptions)
 
     if (!options.stream) {
       let completion: Completion
+      let answer: AnswerInfo
       try {
-        completion = (await create(body, {signal})) as Completion
+        const {data, response} = await create(body, {signal}).withResponse()
+        completion = data as Completion
+        answer = response
       } catch (error) {
         if (signal.aborted) return interruptedTurn(startedAt)
         throw error
       }
-      const message = completion.choices?.[0]?.message ?? {content: null, role: 'assistant'}
+      const message = completion.choices?.[0]?.message
+      // A JSON object without an answer in it (an error body sent with 200, a proxy's own JSON): said, not saved.
+      if (!message || typeof message !== 'object') {
+        throw badResponse(
+          {...answer, method: 'POST'},
+          'the answer has no choices[0].message',
+          JSON.stringify(completion),
+        )
+      }
       const firstDeltaAt = performance.now()
       if (typeof message.reasoning === 'string' && message.reasoning && options.onReasoning)
         options.onReasoning(message.reasoning)
@@ -50,14 +68,20 @@ export function createSendTurn(client: GroqClient, sendOptions: SendTurnOptions 
       }
     }
 
-    let response: {body: Body | ReadableStream<Uint8Array> | null}
+    let response: AnswerInfo & {body: Body | ReadableStream<Uint8Array> | null}
     try {
-      response = await create(body, {signal}).asResponse()
+      response = (await create(body, {signal}).asResponse()) as unknown as typeof response
     } catch (error) {
       if (signal.aborted) return interruptedTurn(startedAt)
       throw error
     }
     if (!response.body) throw new Error('The API answered a stream request without a body')
+    const type = response.headers.get('content-type') ?? ''
+    if (!/^text\/event-stream\b/i.test(type)) {
+      // Not a stream (an HTML page, a JSON error with 200): one line saying what came instead, exit 1.
+      const start = await readSome(await nodeBody(response.body))
+      throw badResponse({...response, method: 'POST'}, 'the body is not an event stream', start)
+    }
     const result = await readChatStream(await nodeBody(response.body), {
       idleTimeoutMs: sendOptions.idleTimeoutMs,
       keepText: options.keepText,
@@ -79,6 +103,14 @@ export function createSendTurn(client: GroqClient, sendOptions: SendTurnOptions 
       usage: completion.usage,
     }
   }
+}
+
+/** What an error line needs of the answer. */
+interface AnswerInfo {
+  headers: {get(name: string): null | string}
+  status: number
+  statusText?: string
+  url: string
 }
 
 function interruptedTurn(startedAt: number): TurnResult {

@@ -13,8 +13,9 @@ import {
 import {CliError, describeError, redactURL, UsageError} from './errors.js'
 import {ExitCode} from './exit-codes.js'
 import {installInterruptHandler, interruptSignal} from './interrupt.js'
-import {colorEnabled, getIO, type IO, isStdoutTTY, readStdin, write} from './io.js'
+import {colorEnabled, getIO, type IO, isStdoutTTY, readStdin, stdoutClosed, write} from './io.js'
 import {defaultFormat, render} from '../output/format.js'
+import {formatJsonText} from '../output/json-text.js'
 import type {JqFilter} from '../output/jq.js'
 import type {Result} from '../output/types.js'
 import {canPrompt} from './prompts.js'
@@ -110,7 +111,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     installInterruptHandler()
     // A closed pipe (`groq models list | head -1`) is not an error.
     this.io.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+      // …unless a command must finish first (chat saving the answer it is receiving: core/io.ts).
+      if (error.code === 'EPIPE' && !stdoutClosed()) process.exit(process.exitCode ?? 0)
     })
     const {args, argv, flags} = await this.parse({
       args: this.ctor.args,
@@ -242,15 +244,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected async print(result: Result): Promise<void> {
-    if (this.jqFilter) {
-      const {error, text: filtered} = this.jqFilter.apply(JSON.stringify(result.data ?? null), {
-        color: this.color,
-        indent: isStdoutTTY(this.io),
-      })
-      if (filtered) await this.writeStdout(filtered)
-      if (error) throw error
-      return
-    }
+    if (this.jqFilter) return this.writeFiltered(JSON.stringify(result.data ?? null))
     const textOut = await render(result, {
       color: this.color,
       format: this.outputFormat,
@@ -258,6 +252,32 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       width: this.io.stdout.columns,
     })
     if (textOut) await this.writeStdout(textOut)
+  }
+
+  /**
+   * JSON a command has as text rather than as a Result (an API response body, a stored document), printed as print()
+   * prints JSON: through --jq when given; on a terminal re-indented, coloured and paged; in a pipe as it is, byte for
+   * byte (numbers beyond double precision and key order kept).
+   */
+  protected async printJsonText(json: string): Promise<void> {
+    if (this.jqFilter) return this.writeFiltered(json)
+    if (!isStdoutTTY(this.io)) return write(this.io.stdout, json)
+    const trimmed = json.trim()
+    if (trimmed) await this.writeStdout(formatJsonText(trimmed, {color: this.color, indent: true}) + '\n')
+  }
+
+  /**
+   * For output that is not JSON (audio, a downloaded file's bytes, files written elsewhere): --jq would have nothing
+   * to filter, so it is refused before any request (exit 2), saying what the command prints instead.
+   */
+  protected refuseJq(why: string): void {
+    if (this.jqFilter) throw new UsageError(`--jq: ${why}`)
+  }
+
+  private async writeFiltered(json: string): Promise<void> {
+    const {error, text: filtered} = this.jqFilter!.apply(json, {color: this.color, indent: isStdoutTTY(this.io)})
+    if (filtered) await this.writeStdout(filtered)
+    if (error) throw error
   }
 
   /** Data for stdout: through the pager when stdout is a terminal and the text is taller than it (ux/pager.ts). */

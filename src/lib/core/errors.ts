@@ -1,4 +1,5 @@
 import {ExitCode, type ExitCodeValue} from './exit-codes.js'
+import {retryHint} from './rate-limits.js'
 
 /** An error the CLI raises itself, with the exit code it should end with. */
 export class CliError extends Error {
@@ -215,7 +216,11 @@ function describe(error: unknown, context: ErrorContext): DescribedError {
     if (errorType) parts.push(`(${errorType})`)
     if (requestId) parts.push(`[request id ${requestId}]`)
     let message = parts.join(' ')
-    const retry = error.headers ? retryAfterNote(error.headers, context) : undefined
+    // When to try again (core/rate-limits.ts): said for a 429 always, for others only when the server said.
+    const retry =
+      error.status === 429 || error.headers?.get('retry-after') || error.headers?.get('retry-after-ms')
+        ? retryHint(error.headers, {maxWaitMs: context.maxRetryWaitMs, now: context.now})
+        : undefined
     if (retry) message += `; ${retry}`
     return {exitCode: exitCodeForStatus(error.status), message}
   }
@@ -247,36 +252,4 @@ function describe(error: unknown, context: ErrorContext): DescribedError {
 function causeMessage(error: Error): string {
   const cause = (error as {cause?: unknown}).cause
   return cause instanceof Error ? cause.message : error.message
-}
-
-/**
- * When to try again, from the answer's `retry-after-ms` / `Retry-After`: `retry after 2026-12-02T08:00:31Z (in 1 h,
- * more than max_retry_wait 1 min, so not waited)`. Kept in step with http/retry.ts serverWaitMs.
- */
-function retryAfterNote(headers: {get(name: string): null | string}, context: ErrorContext): string | undefined {
-  const now = context.now ?? Date.now()
-  let waitMs: number | undefined
-  const ms = headers.get('retry-after-ms')
-  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms)) && Number(ms) >= 0) waitMs = Number(ms)
-  const after = headers.get('retry-after')
-  if (waitMs === undefined && after !== null && after.trim() !== '') {
-    if (/^\s*\d+(\.\d+)?\s*$/.test(after)) waitMs = Number(after) * 1000
-    else if (!Number.isNaN(Date.parse(after))) waitMs = Math.max(0, Date.parse(after) - now)
-  }
-  // A wait under a second is "now": saying when adds nothing.
-  if (waitMs === undefined || waitMs < 1000) return undefined
-  const at = new Date(Math.ceil((now + waitMs) / 1000) * 1000).toISOString().replace('.000Z', 'Z')
-  const capped = context.maxRetryWaitMs !== undefined && waitMs > context.maxRetryWaitMs
-  const cap = capped ? `, more than max_retry_wait ${humanMs(context.maxRetryWaitMs!)}, so not waited` : ''
-  return `retry after ${at} (in ${humanMs(waitMs)}${cap})`
-}
-
-function humanMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`
-  const seconds = Math.round(ms / 1000)
-  if (seconds < 120) return `${seconds} s`
-  const minutes = Math.round(seconds / 60)
-  if (minutes < 120) return `${minutes} min`
-  const hours = Math.floor(minutes / 60)
-  return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`
 }

@@ -1,6 +1,5 @@
-import {readFileSync} from 'node:fs'
-
 import {UsageError} from './errors.js'
+import {decodeText, parseJsonText, readInputFileSync} from './input.js'
 
 /**
  * Parsers for flag values that oclif takes as text: numbers with a range, enums, inline JSON or a JSON file,
@@ -9,8 +8,6 @@ import {UsageError} from './errors.js'
  */
 
 export type ReadFile = (path: string) => Buffer
-
-const defaultRead: ReadFile = (path) => readFileSync(path)
 
 export interface NumberRange {
   integer?: boolean
@@ -66,35 +63,38 @@ export function oneOf<T extends string>(flag: string, raw: string, values: reado
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** A file's bytes, or a UsageError naming the flag and the file. */
-export function readFileValue(flag: string, path: string, read: ReadFile = defaultRead): Buffer {
+/**
+ * A file's bytes, or a UsageError naming the flag and the file. Without `read` (tests inject one), the file is read
+ * bounded (core/input.ts): a regular file or a pipe, at most 20 MB; never /dev/zero or a directory.
+ */
+export function readFileValue(flag: string, path: string, read?: ReadFile): Buffer {
+  if (!read) return readInputFileSync(path, {what: flag})
   try {
     return read(path)
   } catch (error) {
+    if (error instanceof UsageError) throw error
     const {code} = error as NodeJS.ErrnoException
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message
     throw new UsageError(`${flag}: cannot read ${path} (${reason})`)
   }
 }
 
-/** Inline JSON (the value starts with `{` or `[`), else the path of a JSON file. */
-export function readJsonValue(flag: string, value: string, read: ReadFile = defaultRead): unknown {
-  const inline = /^\s*[[{]/.test(value)
-  const text = inline ? value : readFileValue(flag, value, read).toString('utf8')
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    // The parser's message only: it never quotes the file's contents.
-    const reason = (error as Error).message.replace(/,? ".*$/s, '')
-    throw new UsageError(`${flag}: ${inline ? 'is' : `${value} is`} not valid JSON (${reason})`)
-  }
+/** A text file a flag names: bounded, UTF-8 (binary or invalid UTF-8 refused). */
+export function readTextValue(flag: string, path: string, read?: ReadFile): string {
+  return decodeText(readFileValue(flag, path, read), `${flag}: ${path}`)
 }
 
-export function readJsonObjectValue(
-  flag: string,
-  value: string,
-  read: ReadFile = defaultRead,
-): Record<string, unknown> {
+/**
+ * Inline JSON (the value starts with `{` or `[`), else the path of a JSON file. A syntax error says where (line,
+ * column), never what: the file could be anything (`--schema /etc/shadow`).
+ */
+export function readJsonValue(flag: string, value: string, read?: ReadFile): unknown {
+  const inline = /^\s*[[{]/.test(value)
+  const text = inline ? value : readTextValue(flag, value, read)
+  return parseJsonText(text, inline ? `${flag}:` : `${flag}: ${value}`)
+}
+
+export function readJsonObjectValue(flag: string, value: string, read?: ReadFile): Record<string, unknown> {
   const parsed = readJsonValue(flag, value, read)
   if (!isObject(parsed)) throw new UsageError(`${flag}: expected a JSON object`)
   return parsed

@@ -1,3 +1,5 @@
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
+
 import {UsageError} from './errors.js'
 import {splitLines} from './flag-values.js'
 import {type IO, isStdinTTY} from './io.js'
@@ -8,9 +10,10 @@ import {formatSize} from './size.js'
  * without limit (`--schema /dev/zero` once grew to 23.7 GB), binary or invalid UTF-8 text is refused instead of
  * being turned into U+FFFD, and a JSON error never quotes the file (it may be /etc/shadow).
  *
- * - `readInputFile(path, {what, maxBytes})`: the bytes of a regular file (or a pipe such as `<(cmd)`), at most
- *   maxBytes; a directory, a device (/dev/zero) or a missing file is a UsageError naming the flag (exit 2).
- * - `readTextFile(path, {what, maxBytes})`: the same, decoded as text by `decodeText`.
+ * - `readInputFileSync(path, {what, maxBytes})` (and async `readInputFile`): the bytes of a regular file (or a pipe
+ *   such as `<(cmd)`), at most maxBytes (20 MB by default); a directory, a device (/dev/zero) or a missing file is
+ *   a UsageError naming the flag (exit 2). core/flag-values.ts `readFileValue` reads every FILE flag through it.
+ * - `readTextFileSync` / `readTextFile`: the same, decoded as text by `decodeText`.
  * - `readStdinText(io, {what, maxBytes})`: stdin, at most maxBytes (config `max_stdin`, default 10 MB), as text.
  * - `decodeText(bytes, what)`: UTF-8 (a BOM dropped) or UTF-16 with a BOM; a NUL byte or invalid UTF-8 is an error.
  * - `parseJsonText(text, what)`: JSON.parse whose error says where (line, column), never what.
@@ -37,71 +40,72 @@ function tooLarge(what: string, subject: string, maxBytes: number, raise?: strin
 }
 
 /**
- * The bytes of a file a flag names: a regular file, or a pipe (`--schema <(cmd)`), read up to maxBytes. A directory,
- * a device, a socket or a missing file is refused before anything is read.
+ * The bytes of a file a flag names: a regular file, or a pipe (`--schema <(cmd)`), read up to maxBytes (default
+ * 20 MB). A directory, a device (/dev/zero), a socket or a missing file is refused before anything is read, with a
+ * UsageError naming the flag: `--schema: cannot read x.json (no such file)`. Synchronous, as flag parsing is.
  */
-export async function readInputFile(path: string, options: ReadOptions): Promise<Buffer> {
+export function readInputFileSync(path: string, options: ReadOptions): Buffer {
   const {what} = options
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE
-  const {open} = await import('node:fs/promises')
-  let handle: import('node:fs/promises').FileHandle
+  let fd: number
   try {
-    // O_NONBLOCK would make a FIFO's open return at once; a pipe given on purpose should block until written.
-    handle = await open(path, 'r')
+    // A pipe given on purpose blocks here until its writer opens it, as `cat` would.
+    fd = openSync(path, 'r')
   } catch (error) {
     throw fileError(error, what, path)
   }
   try {
-    const stat = await handle.stat()
-    if (stat.isDirectory()) throw new UsageError(`${what}: ${path} is a directory, not a file`)
-    if (!stat.isFile() && !stat.isFIFO()) throw new UsageError(`${what}: ${path} is not a regular file`)
+    const stat = fstatSync(fd)
+    if (stat.isDirectory()) throw new UsageError(`${what}: cannot read ${path} (is a directory)`)
+    if (!stat.isFile() && !stat.isFIFO()) throw new UsageError(`${what}: cannot read ${path} (not a regular file)`)
     if (stat.isFile() && stat.size > maxBytes) throw tooLarge(what, path, maxBytes, options.raise, stat.size)
-    return await readBounded(
-      async (buffer, offset, length) => (await handle.read(buffer, offset, length, null)).bytesRead,
-      maxBytes,
-      () => tooLarge(what, path, maxBytes, options.raise),
-    )
+    let buffer = Buffer.allocUnsafe(Math.min(stat.isFile() ? stat.size + 1 : 64 * 1024, maxBytes + 1))
+    let used = 0
+    for (;;) {
+      if (used === buffer.length) {
+        if (buffer.length > maxBytes) throw tooLarge(what, path, maxBytes, options.raise)
+        const bigger = Buffer.allocUnsafe(Math.min(Math.max(buffer.length * 2, 64 * 1024), maxBytes + 1))
+        buffer.copy(bigger, 0, 0, used)
+        buffer = bigger
+      }
+      const count = readSync(fd, buffer, used, buffer.length - used, null)
+      if (count === 0) break
+      used += count
+      if (used > maxBytes) throw tooLarge(what, path, maxBytes, options.raise)
+    }
+    return buffer.subarray(0, used)
   } catch (error) {
     throw error instanceof UsageError ? error : fileError(error, what, path)
   } finally {
-    await handle.close()
+    closeSync(fd)
   }
+}
+
+/** The same, for code that awaits. */
+export async function readInputFile(path: string, options: ReadOptions): Promise<Buffer> {
+  return readInputFileSync(path, options)
 }
 
 function fileError(error: unknown, what: string, path: string): UsageError {
   const code = (error as NodeJS.ErrnoException).code
-  if (code === 'ENOENT') return new UsageError(`${what}: no such file: ${path}`)
-  if (code === 'EACCES' || code === 'EPERM') return new UsageError(`${what}: permission denied: ${path}`)
-  if (code === 'EISDIR') return new UsageError(`${what}: ${path} is a directory, not a file`)
-  return new UsageError(`${what}: cannot read ${path} (${code ?? (error as Error).message})`)
-}
-
-/** Reads into a buffer that grows to at most maxBytes; one byte more is an error. */
-async function readBounded(
-  read: (buffer: Buffer, offset: number, length: number) => Promise<number>,
-  maxBytes: number,
-  overflow: () => Error,
-): Promise<Buffer> {
-  let buffer = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes + 1))
-  let used = 0
-  for (;;) {
-    if (used === buffer.length) {
-      if (buffer.length > maxBytes) throw overflow()
-      const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1))
-      buffer.copy(bigger, 0, 0, used)
-      buffer = bigger
-    }
-    const count = await read(buffer, used, buffer.length - used)
-    if (count === 0) break
-    used += count
-    if (used > maxBytes) throw overflow()
-  }
-  return buffer.subarray(0, used)
+  const reason =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : (code ?? (error as Error).message)
+  return new UsageError(`${what}: cannot read ${path} (${reason})`)
 }
 
 /** A text file a flag names (a JSON schema, a messages file): bounded, then decodeText. */
+export function readTextFileSync(path: string, options: ReadOptions): string {
+  return decodeText(readInputFileSync(path, options), `${options.what}: ${path}`)
+}
+
 export async function readTextFile(path: string, options: ReadOptions): Promise<string> {
-  return decodeText(await readInputFile(path, options), `${options.what}: ${path}`)
+  return readTextFileSync(path, options)
 }
 
 /** All of stdin up to maxBytes (default 10 MB); more is an error as soon as it arrives, not after reading it all. */

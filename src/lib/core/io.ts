@@ -1,3 +1,5 @@
+import {EventEmitter} from 'node:events'
+
 import {readStdinText} from './input.js'
 
 /**
@@ -59,4 +61,69 @@ export function write(stream: NodeJS.WritableStream, text: string | Uint8Array):
   return new Promise((resolve, reject) => {
     stream.write(text, (error) => (error ? reject(error) : resolve()))
   })
+}
+
+const stdoutCloseListeners = new Set<() => void>()
+
+/**
+ * For BaseCommand's EPIPE handler: stdout's reader went away (`groq … | head -1`). True when a command asked to go on
+ * (`keepRunningWhenStdoutCloses`), which has then been told; false, and the process exits 0 at once as usual.
+ */
+export function stdoutClosed(): boolean {
+  if (stdoutCloseListeners.size === 0) return false
+  for (const listener of stdoutCloseListeners) listener()
+  return true
+}
+
+const isClosedPipe = (error: unknown) => {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED'
+}
+
+/**
+ * stdout for work that must finish when its reader goes away (chat saving its answer: `groq chat --save … | head`):
+ * writes go through until stdout closes, are dropped after (a write waiting for 'drain' is released), and the
+ * process does not exit at the EPIPE. `closed()` says whether it happened; `release()` when the work is done.
+ */
+export function keepRunningWhenStdoutCloses(io: IO): {
+  closed(): boolean
+  release(): void
+  stdout: IO['stdout']
+} {
+  const target = io.stdout
+  let closed = false
+  const guard = new EventEmitter() as EventEmitter & {columns?: number; isTTY?: boolean; write: unknown}
+  const close = () => {
+    if (closed) return
+    closed = true
+    guard.emit('drain')
+  }
+  const onDrain = () => guard.emit('drain')
+  target.on('drain', onDrain)
+  stdoutCloseListeners.add(close)
+  Object.defineProperties(guard, {
+    columns: {get: () => target.columns},
+    isTTY: {get: () => target.isTTY},
+  })
+  guard.write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    const callback = rest.find((value) => typeof value === 'function') as ((error?: Error | null) => void) | undefined
+    if (closed) {
+      if (callback) process.nextTick(callback)
+      return true
+    }
+    return target.write(chunk, (error?: Error | null) => {
+      if (error && isClosedPipe(error)) {
+        close()
+        callback?.()
+      } else callback?.(error)
+    })
+  }
+  return {
+    closed: () => closed,
+    release() {
+      stdoutCloseListeners.delete(close)
+      target.off('drain', onDrain)
+    },
+    stdout: guard as unknown as IO['stdout'],
+  }
 }

@@ -1,7 +1,8 @@
 import {unlinkSync} from 'node:fs'
-import {link, mkdir, open, readFile, rename, stat, unlink} from 'node:fs/promises'
+import {type FileHandle, link, mkdir, open, readFile, rename, stat, unlink} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
+import {WriteError} from './atomic-write.js'
 import {CliError} from './errors.js'
 import {onInterrupt} from './interrupt.js'
 
@@ -70,16 +71,23 @@ export async function acquireLock(target: string, options: LockOptions = {}): Pr
   await mkdir(dirname(target), {mode: 0o700, recursive: true})
   const started = Date.now()
   for (let attempt = 0; ; attempt++) {
+    let handle: FileHandle | undefined
     try {
-      const handle = await open(lockPath, 'wx', 0o600)
+      handle = await open(lockPath, 'wx', 0o600)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new WriteError(lockPath, error)
+    }
+    if (handle) {
       try {
         await handle.writeFile(JSON.stringify(owner))
-      } finally {
-        await handle.close()
+      } catch (error) {
+        // A full disk: no lock file is left behind to make the next run wait.
+        await handle.close().catch(() => {})
+        await unlink(lockPath).catch(() => {})
+        throw new WriteError(lockPath, error)
       }
+      await handle.close()
       break
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
     }
     const holder = await readOwner(lockPath)
     if (await isStale(lockPath, holder, host, staleMs)) {

@@ -5,6 +5,7 @@ import type Groq from 'groq-sdk'
 import {loadBundle} from '../boot/bundle.js'
 import {groqCacheDir} from '../boot/code-cache.js'
 import {AuthError, redactURL} from '../core/errors.js'
+import {formatRateLimits, readRateLimits} from '../core/rate-limits.js'
 import {DEFAULT_MAX_RETRY_WAIT_MS, withRetries} from './retry.js'
 import {createFetch, type FetchInit, type HeadersClass, isReiterable, type NodeFetch} from './transport.js'
 import type {Settings} from '../core/config.js'
@@ -51,7 +52,8 @@ export async function createClient(settings: Settings, options: ClientOptions): 
   const {Groq: Sdk, Headers} = await loadSdk(options.env)
   const GroqSdk = withOurRetries(Sdk)
   const {debug} = options
-  const transport = withRetries(createFetch(options.env, {Headers, timeoutMs: settings.timeoutMs}), {
+  const onResponse = debug ? debugRateLimits(debug) : undefined
+  const transport = withRetries(createFetch(options.env, {Headers, onResponse, timeoutMs: settings.timeoutMs}), {
     maxRetries: settings.maxRetries,
     maxWaitMs: settings.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS,
     onRetry: options.onRetry,
@@ -123,6 +125,20 @@ function header(headers: unknown, name: string): string | undefined {
   for (const [key, value] of Object.entries(headers as Record<string, string>))
     if (key.toLowerCase() === name) return value
   return undefined
+}
+
+/**
+ * --debug: each answer's rate limits, after groq-sdk's own lines for the request
+ * (`[debug] rate limits (GET /openai/v1/models, 200): requests 14399/14400 (resets in 6s), tokens …`).
+ */
+function debugRateLimits(write: (line: string) => void) {
+  return (response: {headers: {get(name: string): null | string}; method: string; status: number; url: string}) => {
+    const limits = readRateLimits(response.headers)
+    if (!limits) return
+    const {pathname} = new URL(response.url)
+    const detail = formatRateLimits(limits).replace(/^rate limits: /, '')
+    write(`[debug] rate limits (${response.method} ${pathname}, ${response.status}): ${detail}`)
+  }
 }
 
 /** groq-sdk's own debug logging redacts the Authorization header; we only route it to stderr. */

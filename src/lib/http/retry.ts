@@ -1,3 +1,4 @@
+import {formatWait} from '../core/rate-limits.js'
 import {discardResponse, type FetchInit, isReplayable, type NodeFetch, type NodeResponse} from './transport.js'
 
 /**
@@ -69,19 +70,8 @@ export function backoffMs(retry: number, random: () => number = Math.random): nu
   return Math.round(seconds * (1 - random() * 0.25) * 1000)
 }
 
-/** `2.0 s`, `350 ms`, `1 min 30 s`, `2 h 5 min`: for retry lines and error lines. */
-export function formatWait(ms: number): string {
-  if (ms < 100) return `${Math.round(ms)} ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
-  const seconds = Math.round(ms / 1000)
-  if (seconds < 3600) {
-    const rest = seconds % 60
-    return `${Math.floor(seconds / 60)} min${rest ? ` ${rest} s` : ''}`
-  }
-  const minutes = Math.round(seconds / 60)
-  const rest = minutes % 60
-  return `${Math.floor(minutes / 60)} h${rest ? ` ${rest} min` : ''}`
-}
+/** The wording of waits, shared with the error lines (core/rate-limits.ts). */
+export {formatWait}
 
 /** What failed, for a retry line: `429 rate limited`, `503 service unavailable`, `connection refused (ECONNREFUSED)`. */
 function statusReason(response: NodeResponse): string {

@@ -3,6 +3,7 @@ import {createRequire} from 'node:module'
 import {Readable} from 'node:stream'
 
 import {BadResponseError, describeBody, redactURL, TimeoutError} from '../core/errors.js'
+import {rememberRateLimits} from '../core/rate-limits.js'
 
 /**
  * The HTTP transport: a minimal fetch on node:http(s), handed to groq-sdk as its `fetch` (wrapped in the retry
@@ -339,6 +340,53 @@ export interface TransportOptions {
   Headers?: HeadersClass
   /** No byte moving for this long fails the request (TimeoutError, exit 6); default 60 s. */
   timeoutMs?: number
+  /** Told of every answer (each attempt of a retried request, each redirect) as its headers arrive: --debug. */
+  onResponse?(response: {
+    headers: {get(name: string): null | string}
+    method: string
+    status: number
+    url: string
+  }): void
+}
+
+/**
+ * The one line for an answer that is not what the request asked for: `200 OK from POST /openai/v1/chat/completions,
+ * but the body is not JSON (text/html, 1234 bytes: "<html>…") [request id req_…]`. `body` is what was read of it.
+ */
+export function badResponse(
+  response: {
+    headers: {get(name: string): null | string}
+    method?: string
+    status: number
+    statusText?: string
+    url: string
+  },
+  what: string,
+  body: Buffer | string,
+): BadResponseError {
+  const requestId = response.headers.get('x-request-id')
+  const where = `${(response.method ?? 'POST').toUpperCase()} ${new URL(response.url).pathname}`
+  return new BadResponseError(
+    `${response.status} ${response.statusText || 'OK'} from ${where}, but ${what} (${describeBody(body, response.headers.get('content-type'))})` +
+      (requestId ? ` [request id ${requestId}]` : ''),
+  )
+}
+
+/** At most `limit` bytes of a body (for an error line), the rest left unread and the body destroyed. */
+export async function readSome(body: NodeJS.ReadableStream, limit = 64 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  try {
+    for await (const chunk of body) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
+      chunks.push(bytes)
+      size += bytes.length
+      if (size >= limit) break
+    }
+  } catch {
+    // what arrived is enough for the line
+  }
+  return Buffer.concat(chunks).subarray(0, limit)
 }
 
 /** Every agent made, so that closeConnections() can end what a command left open. */
@@ -479,19 +527,16 @@ export function createFetch(env: NodeJS.ProcessEnv, options: TransportOptions = 
         const responseHeaders = new (options.Headers ?? Headers)()
         const raw = res.rawHeaders
         for (let index = 0; index < raw.length; index += 2) responseHeaders.append(raw[index], raw[index + 1])
+        // Every command keeps the last rate limits it saw (a 429's error line may need them).
+        rememberRateLimits(responseHeaders)
+        options.onResponse?.({headers: responseHeaders, method, status, url: url.href})
         const ok = status >= 200 && status < 300
         const statusText = res.statusMessage ?? ''
         let consumed: Promise<Buffer> | undefined
         const bytes = () => (consumed ??= collect(readable))
         const checkJson = init.expect === 'json' && ok && status !== 204
-        const bad = (what: string, buffer: Buffer) => {
-          const requestId = responseHeaders.get('x-request-id')
-          const where = `${method} ${url.pathname}`
-          return new BadResponseError(
-            `${status} ${statusText || 'OK'} from ${where}, but ${what} (${describeBody(buffer, responseHeaders.get('content-type'))})` +
-              (requestId ? ` [request id ${requestId}]` : ''),
-          )
-        }
+        const bad = (what: string, buffer: Buffer) =>
+          badResponse({headers: responseHeaders, method, status, statusText, url: url.href}, what, buffer)
         resolve({
           body: readable,
           get bodyUsed() {

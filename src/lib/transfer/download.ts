@@ -22,7 +22,7 @@ export interface SinkOptions {
   force?: boolean
   io: IO
   /**
-   * `true`: the content is binary (audio): never to a terminal, refused before the request.
+   * `true`: the content is binary (audio): never to a terminal, not even with `-O -`; refused before the request.
    * `false` (default): text is expected; on a terminal the first bytes are checked, and binary is refused then.
    */
   binary?: boolean
@@ -30,14 +30,16 @@ export interface SinkOptions {
   suggestedName?: string
 }
 
-const binaryHint = (name?: string) =>
-  `Refusing to write binary data to the terminal: pass -O ${name ?? 'PATH'} (or redirect stdout, or -O - to force)`
+const binaryHint = (name?: string, forceable = true) =>
+  `Refusing to write binary data to the terminal: pass -O ${name ?? 'PATH'} ` +
+  (forceable ? '(or redirect stdout, or -O - to force)' : '(or pipe or redirect stdout)')
 
 /** Resolves `-O` and the terminal into a Sink, or throws a UsageError (exit 2) before any request. */
 export async function resolveSink(options: SinkOptions): Promise<Sink> {
   const {io, out} = options
   if (out === undefined || out === '-') {
-    if (io.stdout.isTTY && options.binary && out !== '-') throw new UsageError(binaryHint(options.suggestedName))
+    // Content known to be binary (audio) has no use on a terminal, so `-O -` does not force it there: it is for pipes.
+    if (io.stdout.isTTY && options.binary) throw new UsageError(binaryHint(options.suggestedName, false))
     return {kind: 'stdout', sniffBinary: Boolean(io.stdout.isTTY) && out !== '-'}
   }
   const path = resolve(out)
@@ -210,6 +212,25 @@ function checkLength(received: number, expected: number): void {
       ExitCode.network,
     )
   }
+}
+
+/**
+ * A whole response body in memory (a text answer a command prints itself), read with a download's guarantees: the
+ * idle timeout (exit 6), Content-Length checked, Ctrl-C (130).
+ */
+export async function readResponse(
+  response: ResponseLike,
+  options: Pick<SaveOptions, 'idleTimeoutMs' | 'io' | 'signal'>,
+): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  const memory = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk)
+      done()
+    },
+  })
+  await saveResponse(response, {kind: 'stdout', sniffBinary: false}, {...options, io: {...options.io, stdout: memory}})
+  return Buffer.concat(chunks)
 }
 
 /** Errors mid-transfer: the network (6), the disk (1), Ctrl-C (130); the message says which and where. */

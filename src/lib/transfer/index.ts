@@ -1,4 +1,12 @@
 /** Streamed uploads and downloads through the one groq-sdk client (see ARCHITECTURE.md, `transfer/`). */
 export {type Part, type FieldPart, type FilePart, contentTypeFor, fileSize, multipartBody} from './multipart.js'
 export {postMultipart, uploadTimeoutMs, type UploadOptions} from './upload.js'
-export {looksBinary, resolveSink, saveResponse, type Saved, type Sink, type SinkOptions} from './download.js'
+export {
+  looksBinary,
+  readResponse,
+  resolveSink,
+  saveResponse,
+  type Saved,
+  type Sink,
+  type SinkOptions,
+} from './download.js'

@@ -31,14 +31,15 @@ export function screenLines(text: string, columns: number): number {
 
 /**
  * Writes `text` to stdout, through the pager when one is set and the text is taller than the screen. Resolves when
- * the pager has exited (the user quit it). If the pager cannot be started the text goes to stdout.
+ * the pager has exited (the user quit it), with true when the pager showed the text. If the pager cannot be started
+ * the text goes to stdout.
  */
-export async function writePaged(io: IO, text: string, command: string | undefined): Promise<void> {
+export async function writePaged(io: IO, text: string, command: string | undefined): Promise<boolean> {
   const rows = (io.stdout as {rows?: number}).rows ?? 24
   const columns = io.stdout.columns ?? 80
   if (!command || screenLines(text, columns) < rows) {
     await writeDirect(io, text)
-    return
+    return false
   }
   const {spawn} = await import('node:child_process')
   // less reads LESS; git sets the same defaults when the user has none, so `PAGER=less` keeps colours too.
@@ -64,6 +65,7 @@ export async function writePaged(io: IO, text: string, command: string | undefin
   process.off('SIGINT', ignore)
   for (const listener of interruptListeners) process.on('SIGINT', listener)
   if (!started) await writeDirect(io, text)
+  return started
 }
 
 function writeDirect(io: IO, text: string): Promise<void> {

@@ -1,0 +1,67 @@
+/**
+ * The fault suite (issue 9, item 9): a full disk while a conversation is saved. The disk is simulated (node:fs/promises
+ * fails the conversation's temp file with ENOSPC half-way, as a full disk does); the server is the fault server.
+ */
+import {readdirSync} from 'node:fs'
+import {join} from 'node:path'
+import nock from 'nock'
+import {afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi} from 'vitest'
+
+import Chat from '../../src/commands/chat.js'
+import {fault, startFaultServer} from '../helpers/fault-server.js'
+import {KEY} from '../helpers/fixtures.js'
+import {run, tempHome} from '../helpers/run.js'
+
+const disk = vi.hoisted(() => ({full: false}))
+
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>()
+  return {
+    ...actual,
+    async open(...args: Parameters<typeof actual.open>) {
+      const handle = await actual.open(...args)
+      if (!disk.full || !/\/conversations\/\..*\.tmp$/.test(String(args[0]))) return handle
+      return new Proxy(handle, {
+        get(target, property) {
+          if (property === 'writeFile') {
+            return async (data: string) => {
+              await target.writeFile(data.slice(0, Math.floor(data.length / 2)))
+              throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC', errno: -28})
+            }
+          }
+          const value = Reflect.get(target, property)
+          return typeof value === 'function' ? value.bind(target) : value
+        },
+      })
+    },
+  }
+})
+
+beforeAll(() => nock.restore())
+afterAll(() => nock.activate())
+afterEach(() => {
+  disk.full = false
+})
+
+const delta = (content: string) => ({choices: [{delta: {content}, index: 0}], object: 'chat.completion.chunk'})
+
+describe('9. a full disk while saving the conversation', () => {
+  it('the answer is printed, then one line says it was not saved and why; exit 1; no file, no temp file, no lock', async () => {
+    const server = await startFaultServer({routes: {'POST /openai/v1/chat/completions': fault.sse([delta('Hello.')])}})
+    onTestFinished(() => server.close())
+    const home = tempHome()
+    disk.full = true
+    const result = await run(Chat, ['--save', '-m', 'm', 'hi'], {
+      env: {...home.env, GROQ_API_KEY: KEY, GROQ_BASE_URL: server.url},
+    })
+    const dir = join(home.dataHome, 'groq', 'conversations')
+    expect(result.stdout).toBe('Hello.\n')
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^Error: The answer was not saved: cannot write ${dir}/[0-9a-z]{8}-[0-9a-z]{4}\\.json \\(ENOSPC: no space left on device\\)\\n$`,
+      ),
+    )
+    expect(readdirSync(dir)).toEqual([])
+  })
+})
