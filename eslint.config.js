@@ -31,6 +31,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
     },
   },
+  // bin/ is CommonJS (bin/package.json): --version and help start without Node's ES module loader.
+  {
+    files: ['bin/**/*.js'],
+    languageOptions: {
+      globals: {__dirname: 'readonly', module: 'writable', require: 'readonly'},
+      sourceType: 'commonjs',
+    },
+    rules: {'@typescript-eslint/no-require-imports': 'off'},
+  },
   // The layout of ARCHITECTURE.md: imports in src/ run commands → domain → core/output/http/ux → boot.
   {files: ['src/**/*.ts'], plugins: {local: layers}, rules: {'local/layers': 'error'}},
   // Commands take Args, Flags and Command from src/lib/core/oclif.ts (a require() that keeps start-up cheap).

@@ -1,4 +1,7 @@
 #!/usr/bin/env -S node --import tsx --no-warnings=ExperimentalWarning
-import {execute} from '@oclif/core'
+// The sources through tsx, for development. CommonJS like the rest of bin/ (bin/package.json), so no top-level await.
+'use strict'
+const {join} = require('node:path')
 
-await execute({development: true, dir: import.meta.url})
+const root = join(__dirname, '..')
+import('@oclif/core').then(({execute}) => execute({development: true, dir: root}))

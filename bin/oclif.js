@@ -1,23 +1,28 @@
 // @oclif/core as the build bundled it (scripts/bundle-oclif.mjs): one file instead of ~160, compiled with a V8 code
 // cache (the build's, or this machine's own for another Node: src/lib/boot/bundle.ts). bench/STARTUP.md and
-// bench/PERF.md have the figures.
-import {realpathSync} from 'node:fs'
-import Module, {createRequire} from 'node:module'
-import {dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+// bench/PERF.md have the figures. CommonJS, as bin/run.js (bin/package.json).
+'use strict'
+const {realpathSync} = require('node:fs')
+const Module = require('node:module')
+const {dirname, join} = require('node:path')
+const {pathToFileURL} = require('node:url')
 
-import {loadBundle} from '../dist/lib/boot/bundle.js'
-
-const BUNDLE = fileURLToPath(new URL('../dist/oclif/core.cjs', import.meta.url))
+const BUNDLE = join(__dirname, '..', 'dist', 'oclif', 'core.cjs')
 
 /**
- * Evaluates dist/oclif/core.cjs (with dist/lib/boot/bundle.js, as the groq-sdk bundle is) and returns its exports:
+ * Evaluates dist/oclif/core.cjs (with src/lib/boot/bundle.ts, from dist/boot.cjs) and returns its exports:
  * `modules[subpath]()` is what `require('@oclif/core' + subpath)` would return, `names[subpath]` its export names,
  * `script` the compiled script, `cache` the code cache it was compiled with. Undefined when the build did not bundle
- * oclif. `cacheDir`: where this process may keep a code cache of its own (see loadBundle).
+ * oclif. `cacheDir`: where this process may keep a code cache of its own; `importer`: oclif's import() (loadBundle).
  */
-export function loadOclif({cacheDir, codeCache = true} = {}) {
-  const bundle = loadBundle(BUNDLE, {cacheDir, codeCache})
+function loadOclif({cacheDir, codeCache = true, importer} = {}) {
+  let boot
+  try {
+    boot = require('../dist/boot.cjs')
+  } catch {
+    return undefined // built by tsc alone
+  }
+  const bundle = boot.loadBundle(BUNDLE, {cacheDir, codeCache, importer})
   return bundle && {...bundle.exports, cache: bundle.cache, script: bundle.script}
 }
 
@@ -27,7 +32,7 @@ function resolveFrom(root, id) {
   try {
     return realpathSync(new URL(`node_modules/${id}`, root))
   } catch {
-    return createRequire(new URL('package.json', root)).resolve(id)
+    return Module.createRequire(new URL('package.json', root)).resolve(id)
   }
 }
 
@@ -35,10 +40,11 @@ function resolveFrom(root, id) {
  * Puts the bundle in require.cache under the file names of @oclif/core's entry points (lib/index.js, lib/execute.js,
  * ...). An `import ... from '@oclif/core'` (dist/commands, oclif's plugins) then takes its exports from there instead
  * of loading node_modules/@oclif/core, so the whole CLI runs on one copy of oclif. Each export is read from the
- * bundle when first used.
+ * bundle when first used. `root`: the package root, as a path or a file URL.
  */
-export function registerOclif(oclif, root) {
-  const packageRoot = dirname(resolveFrom(root, '@oclif/core/package.json'))
+function registerOclif(oclif, root) {
+  const rootUrl = typeof root === 'string' ? pathToFileURL(join(root, '/')) : root
+  const packageRoot = dirname(resolveFrom(rootUrl, '@oclif/core/package.json'))
   for (const [subpath, names] of Object.entries(oclif.names)) {
     const filename = join(packageRoot, oclif.files[subpath])
     if (Module._cache[filename]) continue
@@ -53,3 +59,5 @@ export function registerOclif(oclif, root) {
     Module._cache[filename] = module
   }
 }
+
+module.exports = {loadOclif, registerOclif}

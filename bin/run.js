@@ -5,13 +5,18 @@
 // this file is not sure about goes to oclif, which bin/oclif.js loads from the build's bundle.
 // test/e2e/startup.e2e.test.ts and help-pages.e2e.test.ts compare the answers with stock oclif; bench/PERF.md has
 // the figures.
-import {existsSync, readFileSync} from 'node:fs'
-import {arch, platform, release} from 'node:os'
-import {fileURLToPath, pathToFileURL} from 'node:url'
+//
+// CommonJS (bin/package.json), with the start-up code it needs bundled as CommonJS too (dist/boot.cjs): an ES module
+// entry makes Node start its ES module loader, about a fifth of `node -e 0` again, before the first line runs.
+// `--version` and help never start it; a command does, when oclif imports it from dist/.
+'use strict'
+const {existsSync, readFileSync} = require('node:fs')
+const {arch, platform, release} = require('node:os')
+const {join} = require('node:path')
+const {pathToFileURL} = require('node:url')
 
-const root = new URL('..', import.meta.url)
-const rootPath = fileURLToPath(root).replace(/[\\/]$/, '')
-const readJson = (url) => JSON.parse(readFileSync(url, 'utf8'))
+const root = join(__dirname, '..')
+const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'))
 
 /** Every sign is-wsl (behind wsl-utils) checks before it can answer true; none of them means "not WSL". */
 function maybeWsl() {
@@ -34,7 +39,7 @@ function oclifDoesMore(pjson) {
   if (oclif.hooks?.init) return true
   for (const name of oclif.plugins ?? []) {
     if (/[*?[\]{}!]/.test(name) || !(name in (pjson.dependencies ?? {}))) return true
-    const plugin = readJson(new URL(`node_modules/${name}/package.json`, root))
+    const plugin = readJson(join(root, 'node_modules', name, 'package.json'))
     if (plugin.oclif?.hooks?.init || plugin.oclif?.plugins) return true
   }
   return false
@@ -46,9 +51,8 @@ async function userAgent(pjson) {
   // can only say so on Linux with one of the signs is-wsl looks for; without them, loading it is wasted time.
   let os = platform()
   if (os === 'linux' && maybeWsl()) {
-    const {createRequire} = await import('node:module')
-    const requireFromRoot = createRequire(new URL('package.json', root))
-    const requireFromCore = createRequire(requireFromRoot.resolve('@oclif/core'))
+    const {createRequire} = require('node:module')
+    const requireFromCore = createRequire(createRequire(join(root, 'package.json')).resolve('@oclif/core'))
     if ((await import(pathToFileURL(requireFromCore.resolve('wsl-utils')).href)).isWsl) os = 'wsl'
   }
   const cpu = arch() === 'ia32' ? 'x86' : arch()
@@ -61,66 +65,13 @@ function mayBeHelp(argv, pjson) {
   return argv.length <= 1 || argv[0] === 'help' || argv.some((word) => helpFlags.includes(word))
 }
 
-const argv = process.argv.slice(2)
-let pjson
-let answer // {text} for --version, or the help page; {save} to keep oclif's help page
-try {
-  pjson = readJson(new URL('package.json', root))
-  const versionFlags = new Set(['--version', ...(pjson.oclif?.additionalVersionFlags ?? [])])
-  // main.run: `--version` (or an additionalVersionFlags entry) as the first argument, before any help flag.
-  if (versionFlags.has(argv[0])) {
-    if (!oclifDoesMore(pjson)) answer = {page: (await userAgent(pjson)) + '\n'}
-  } else if (mayBeHelp(argv, pjson) && !oclifDoesMore(pjson)) {
-    const {lookupHelp} = await import('../dist/lib/boot/help-pages.js')
-    answer = lookupHelp({
-      argv,
-      env: process.env,
-      root: rootPath,
-      stdout: process.stdout,
-      userAgent: await userAgent(pjson),
-    })
+/** The start-up code the build bundled as CommonJS (src/lib/boot), or undefined in a checkout built by tsc alone. */
+function loadBoot() {
+  try {
+    return require('../dist/boot.cjs')
+  } catch {
+    return undefined
   }
-} catch {
-  answer = undefined // anything unexpected (an unreadable package.json, no dist/): oclif decides
-}
-
-if (answer?.page === undefined) {
-  const {groqCacheDir} = await import('../dist/lib/boot/code-cache.js').catch((error) => {
-    // An unbuilt checkout (npm ci, no build yet): one line instead of ERR_MODULE_NOT_FOUND's stack. Checked only
-    // after the import failed, so a built CLI pays nothing for it.
-    if (existsSync(new URL('dist', root))) throw error
-    process.stderr.write('groq: dist/ is missing; run npm run build\n')
-    process.exit(1)
-  })
-  // Node 22+ caches what it compiles of dist/'s ES modules (commands, src/lib) when asked to; the bundles have
-  // their own cache (src/lib/boot/bundle.ts), which holds more. Node 20 has no such switch.
-  const {enableCompileCache} = await import('node:module')
-  enableCompileCache?.(`${groqCacheDir()}/compile-cache`)
-  const {loadOclif, registerOclif} = await import('./oclif.js')
-  const oclif = loadOclif({cacheDir: groqCacheDir()})
-  if (oclif) registerOclif(oclif, root)
-  // Without dist/oclif (built by tsc alone) this is stock oclif, from node_modules.
-  const {Config} = oclif ? oclif.modules['./config']() : await import('@oclif/core')
-  const {execute} = oclif ? oclif.modules['./execute']() : await import('@oclif/core')
-
-  // The package.json just read, and its directory: oclif would search for both again.
-  const config = await Config.load(pjson?.oclif ? {pjson, root: rootPath} : import.meta.url)
-  // A help page the build listed but has no page for this terminal: keep what oclif prints, if that is all it does.
-  const printed = answer?.save ? capture() : undefined
-  await execute({loadOptions: config})
-  if (printed && !printed.stderr && !process.exitCode) answer.save(printed.stdout.join(''))
-} else {
-  // As oclif (command.js): a reader that stops early (`| head`) is not an error.
-  process.stdout.on('error', (error) => {
-    if (error?.code !== 'EPIPE') throw error
-  })
-  // On a terminal, a help page taller than it goes through the pager (src/lib/ux/pager.ts), as command output does.
-  const page = process.stdout.isTTY ? String(answer.page) : undefined
-  if (page !== undefined && page.split('\n').length > (process.stdout.rows ?? 24)) {
-    const {pagerCommand, writePaged} = await import('../dist/lib/ux/pager.js')
-    const io = {env: process.env, stderr: process.stderr, stdin: process.stdin, stdout: process.stdout}
-    await writePaged(io, page, pagerCommand(io, argv.includes('--no-pager')))
-  } else process.stdout.write(answer.page)
 }
 
 /** What the process writes to stdout (still written), and whether it wrote to stderr. */
@@ -141,3 +92,71 @@ function capture() {
   }
   return printed
 }
+
+/** oclif runs the command line (`answer.save`: keep the help page it prints). */
+async function runOclif(pjson, boot, answer) {
+  // An unbuilt checkout (npm ci, no build yet): one line instead of ERR_MODULE_NOT_FOUND's stack. Checked only when
+  // dist/boot.cjs could not be loaded, so a built CLI pays nothing for it.
+  if (!boot && !existsSync(join(root, 'dist'))) {
+    process.stderr.write('groq: dist/ is missing; run npm run build\n')
+    process.exitCode = 1
+    return
+  }
+  // Node 22+ caches what it compiles of dist/'s ES modules (commands, src/lib) when asked to; the bundles have
+  // their own cache (src/lib/boot/bundle.ts), which holds more. Node 20 has no such switch.
+  const {enableCompileCache} = require('node:module')
+  const cacheDir = boot?.groqCacheDir()
+  if (cacheDir) enableCompileCache?.(join(cacheDir, 'compile-cache'))
+  const {loadOclif, registerOclif} = require('./oclif.js')
+  // Our commands, hooks and help class from the build's bundle of dist/ (src/lib/boot/app.ts), except with --debug,
+  // whose stack traces then name dist/'s own files.
+  const argv = process.argv.slice(2)
+  const debug = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined).includes('--debug')
+  const importer = boot && !debug ? boot.appImporter(join(root, 'dist'), {cacheDir}) : undefined
+  const oclif = loadOclif({cacheDir, importer})
+  if (oclif) registerOclif(oclif, root)
+  // Without dist/oclif (built by tsc alone) this is stock oclif, from node_modules.
+  const {Config} = oclif ? oclif.modules['./config']() : await import('@oclif/core')
+  const {execute} = oclif ? oclif.modules['./execute']() : await import('@oclif/core')
+
+  // The package.json just read, and its directory: oclif would search for both again.
+  const config = await Config.load({pjson, root})
+  // A help page the build listed but has no page for this terminal: keep what oclif prints, if that is all it does.
+  const printed = answer?.save ? capture() : undefined
+  await execute({loadOptions: config})
+  if (printed && !printed.stderr && !process.exitCode) answer.save(printed.stdout.join(''))
+}
+
+async function main() {
+  const argv = process.argv.slice(2)
+  const pjson = readJson(join(root, 'package.json'))
+  let boot
+  let answer // {page} for --version or a help page; {save} to keep the help page oclif prints
+  try {
+    const versionFlags = new Set(['--version', ...(pjson.oclif?.additionalVersionFlags ?? [])])
+    // main.run: `--version` (or an additionalVersionFlags entry) as the first argument, before any help flag.
+    if (versionFlags.has(argv[0])) {
+      if (!oclifDoesMore(pjson)) answer = {page: (await userAgent(pjson)) + '\n'}
+    } else if (mayBeHelp(argv, pjson) && !oclifDoesMore(pjson)) {
+      boot = loadBoot()
+      const request = {argv, env: process.env, root, stdout: process.stdout, userAgent: await userAgent(pjson)}
+      answer = boot?.lookupHelp(request)
+    }
+  } catch {
+    answer = undefined // anything unexpected (an unreadable plugin package.json, say): oclif decides
+  }
+  if (answer?.page === undefined) return runOclif(pjson, boot ?? loadBoot(), answer)
+  // As oclif (command.js): a reader that stops early (`| head`) is not an error.
+  process.stdout.on('error', (error) => {
+    if (error?.code !== 'EPIPE') throw error
+  })
+  // On a terminal, a help page taller than it goes through the pager (src/lib/ux/pager.ts), as command output does.
+  const page = process.stdout.isTTY ? String(answer.page) : undefined
+  if (page !== undefined && page.split('\n').length > (process.stdout.rows ?? 24)) {
+    const {pagerCommand, writePaged} = await import('../dist/lib/ux/pager.js')
+    const io = {env: process.env, stderr: process.stderr, stdin: process.stdin, stdout: process.stdout}
+    await writePaged(io, page, pagerCommand(io, argv.includes('--no-pager')))
+  } else process.stdout.write(answer.page)
+}
+
+main()

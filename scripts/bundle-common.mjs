@@ -52,3 +52,21 @@ export async function writeCodeCache(bundle, script) {
   const {crc32, encodeCache} = await import('../dist/lib/boot/code-cache.js')
   writeFileSync(`${bundle}.v8cache`, encodeCache(script.createCachedData(), crc32(readFileSync(bundle))))
 }
+
+/**
+ * Rewrites each non-ASCII character of a bundle as a \\uXXXX escape, so that the file is ASCII: bundle.ts then reads
+ * it as a one-byte string (a single such character makes a two-byte string of the whole file: twice the memory, and
+ * UTF-8 decoding on every start). esbuild already escapes them in strings and names; it leaves them in regular
+ * expression literals (@oclif/core: ansis's strip pattern has a raw U+009B), where the escape means the same character
+ * as long as the expression has no u flag. Returns the context of each change, for the build to print.
+ */
+export function escapeNonAscii(file) {
+  const text = readFileSync(file, 'utf8')
+  const changed = []
+  const escaped = text.replace(/[^\0-\x7f]/g, (char, offset) => {
+    changed.push(text.slice(Math.max(0, offset - 24), offset + 8).replaceAll(/\s+/g, ' '))
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+  })
+  if (changed.length > 0) writeFileSync(file, escaped)
+  return changed
+}

@@ -18,7 +18,7 @@ import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {mayRecordHere, writeCodeCache} from './bundle-common.mjs'
+import {escapeNonAscii, mayRecordHere, writeCodeCache} from './bundle-common.mjs'
 import {nodeTarget} from './node-target.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -61,6 +61,7 @@ async function bundle() {
   })
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
   const inputs = Object.keys(result.metafile.inputs).length
+  for (const context of escapeNonAscii(outfile)) console.log(`non-ASCII character escaped: ${JSON.stringify(context)}`)
   const bundled = readFileSync(outfile, 'utf8')
   if (/\bimport\((?![\s'"`)])/.test(bundled))
     throw new Error('dist/vendor/groq-sdk.cjs imports dynamically: its code cache would fail')

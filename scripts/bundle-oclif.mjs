@@ -14,7 +14,7 @@ import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {mayRecordHere, writeCodeCache} from './bundle-common.mjs'
+import {escapeNonAscii, mayRecordHere, writeCodeCache} from './bundle-common.mjs'
 import {nodeTarget} from './node-target.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -26,8 +26,33 @@ const outfile = join(root, 'dist', 'oclif', 'core.cjs')
 if (!process.argv.includes('--record-only')) await bundle()
 if (process.argv.includes('--record-only') || mayRecordHere(import.meta.url)) await recordCodeCache()
 
-/** esbuild: @oclif/core and its dependencies into dist/oclif/core.cjs. */
+/**
+ * esbuild: src/lib/boot (tsc's output) into dist/boot.cjs, the start-up code bin/run.js and bin/oclif.js require
+ * (CommonJS, so that --version and help never start Node's ES module loader); then @oclif/core and its dependencies
+ * into dist/oclif/core.cjs.
+ */
 async function bundle() {
+  await build({
+    bundle: true,
+    format: 'cjs',
+    legalComments: 'eof',
+    logLevel: 'warning',
+    outfile: join(root, 'dist', 'boot.cjs'),
+    platform: 'node',
+    stdin: {
+      contents: [
+        "export {appImporter} from './dist/lib/boot/app.js'",
+        "export {loadBundle, saveCodeCache} from './dist/lib/boot/bundle.js'",
+        "export {groqCacheDir} from './dist/lib/boot/code-cache.js'",
+        "export {lookupHelp} from './dist/lib/boot/help-pages.js'",
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: root,
+      sourcefile: 'boot-entry.js',
+    },
+    target: nodeTarget(pjson),
+  })
+
   // Every public entry point of @oclif/core ('.', './execute', './flags', ...) with its file and export names, so that
   // bin/oclif.js can stand in for each file without evaluating anything before it is used.
   const entries = Object.keys(corePjson.exports).filter((subpath) => !subpath.endsWith('.json'))
@@ -98,6 +123,39 @@ async function bundle() {
       ['main.js', '(0, help_1.normalizeArgv)(', '(0, require("./help/util").normalizeArgv)('],
       ['main.js', '(0, help_1.getHelpFlagAdditions)(', '(0, require("./help/util").getHelpFlagAdditions)('],
     ].map(([file, from, to]) => ({file, from, to})),
+    // oclif reads its JSON files (package.json and manifest of the root and each plugin, found by walking up the
+    // tree, the theme, the user plugins' list) with fs/promises: each read is four trips through libuv's thread pool
+    // (open, stat, read, close), and when the machine is busy each trip waits for a pool thread to be scheduled.
+    // Read at once instead; readJson and the two existence checks stay async functions with the same results.
+    ...[
+      [
+        "const contents = await (0, promises_1.readFile)(path, 'utf8');",
+        "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
+      ],
+      ['dirStat = await (0, promises_1.stat)(input);', 'dirStat = (0, node_fs_1.statSync)(input);'],
+      ['fileStat = await (0, promises_1.stat)(input);', 'fileStat = (0, node_fs_1.statSync)(input);'],
+    ].map(([from, to]) => ({file: 'util/fs.js', from, to})),
+    // The package index checks the Node version against @oclif/core's engines with semver, whose load parses two
+    // ranges with regular expressions of `\d{0,256}` groups: compiling them is ~4% of a command run on Node 22. A
+    // plain `>=X.Y.Z` range (oclif's own) is compared without it; any other range still goes to semver.
+    {
+      file: 'index.js',
+      from: "const semver = require('semver');",
+      to: '',
+    },
+    {
+      file: 'index.js',
+      from: 'if (!semver.satisfies(process.versions.node, pjson.engines.node)) {',
+      to: [
+        'if (!((range) => {',
+        '  const floor = /^>=\\s*(\\d+)\\.(\\d+)\\.(\\d+)$/.exec(range);',
+        "  if (!floor || process.versions.node.includes('-')) return require('semver').satisfies(process.versions.node, range);",
+        "  const [major, minor, patch] = process.versions.node.split('.').map(Number);",
+        '  const [, a, b, c] = floor.map(Number);',
+        '  return major !== a ? major > a : minor !== b ? minor > b : patch >= c;',
+        '})(pjson.engines.node)) {',
+      ].join('\n'),
+    },
     // PluginLoader matches each dependency against each plugin pattern with minimatch, which compiles the pattern
     // anew each time (~30 compilations per run). A pattern that is a plain npm package name matches only itself.
     {
@@ -165,6 +223,7 @@ async function bundle() {
     `bundled @oclif/core ${corePjson.version}: ${inputs} files into dist/oclif/core.cjs (${(bytes / 1024).toFixed(0)} KiB)`,
   )
   console.log(`import() through bin/oclif.js: ${rewritten.join(', ') || 'none'}`)
+  for (const context of escapeNonAscii(outfile)) console.log(`non-ASCII character escaped: ${JSON.stringify(context)}`)
 }
 
 /**
@@ -177,7 +236,7 @@ async function recordCodeCache() {
   const write = process.stdout.write
   process.stdout.write = () => true
   try {
-    await oclif.modules['.']().execute({args: ['--help'], dir: join(root, 'bin', 'run.js')})
+    await oclif.modules['.']().execute({args: ['--help'], dir: root})
   } finally {
     process.stdout.write = write
   }

@@ -26,14 +26,13 @@ const helpDir = join(root, 'dist', 'help')
 const WIDTHS = [80, 120]
 const LEVELS = [0, 2, 3]
 
-/** oclif, configured as bin/run.js configures it when nobody can answer a prompt (plugin-not-found left out). */
+/** oclif, configured as bin/run.js configures it. */
 async function loadOclif() {
   const {loadOclif, registerOclif} = await import('../bin/oclif.js')
   const oclif = loadOclif({codeCache: false})
   if (!oclif) throw new Error('dist/oclif/core.cjs is missing: run the whole build')
   registerOclif(oclif, new URL('..', import.meta.url))
   const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  pjson.oclif.plugins = pjson.oclif.plugins?.filter((name) => name !== '@oclif/plugin-not-found')
   const {Config} = oclif.modules['./config']()
   return {
     execute: oclif.modules['./execute']().execute,

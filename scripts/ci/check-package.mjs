@@ -39,10 +39,22 @@ try {
   // 1. What the tarball holds.
   const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work]))
   const files = packed.files.map((file) => file.path).sort()
-  const allowed = /^(LICENSE|README\.md|package\.json|oclif\.manifest\.json|bin\/(run|oclif)\.js|dist\/.+)$/
+  const allowed =
+    /^(LICENSE|README\.md|package\.json|oclif\.manifest\.json|bin\/(run\.js|oclif\.js|package\.json)|dist\/.+)$/
   const extra = files.filter((file) => !allowed.test(file) || file === 'dist/.build-stamp.json')
   check(extra.length === 0, `the tarball holds only what runs${extra.length ? `; not: ${extra.join(', ')}` : ''}`)
-  for (const needed of ['LICENSE', 'README.md', 'bin/run.js', 'bin/oclif.js', 'oclif.manifest.json', 'dist/help.js'])
+  for (const needed of [
+    'LICENSE',
+    'README.md',
+    'bin/run.js',
+    'bin/oclif.js',
+    // bin/ is CommonJS in an ES module package: without this run.js would not load.
+    'bin/package.json',
+    'oclif.manifest.json',
+    'dist/help.js',
+    'dist/boot.cjs',
+    'dist/app.cjs',
+  ])
     check(files.includes(needed), `the tarball has ${needed}`)
   check(
     files.some((file) => file.startsWith('dist/commands/')),

@@ -91,7 +91,7 @@ describe.concurrent('--version is answered without oclif, with oclif’s answer'
   })
 
   it.each([[['-v']], [['version']]])('%j is not a version flag for oclif, nor for the fast path', async (argv) => {
-    // An unknown command for both (our command_not_found hook answers either way).
+    // An unknown command for both (src/hooks/command-not-found.ts: a usage error).
     const [ours, stock] = await Promise.all([groq(argv), stockOclif(argv)])
     expect(ours.stdout).toBe(stock.stdout)
     expect(ours.stdout).toBe('')

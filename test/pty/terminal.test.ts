@@ -6,10 +6,10 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {assertFreshBuild} from '../helpers/cli.js'
+import {assertFreshBuild, ROOT} from '../helpers/cli.js'
 import {createTerminal, describeWithTmux} from '../helpers/tmux.js'
 
 /** 60 models: taller than the 30-row terminal tmux gives the CLI. */
@@ -101,7 +101,9 @@ describeWithTmux('the terminal (tmux, the built CLI)', () => {
     const kept = readdirSync(store, {recursive: true, withFileTypes: true}).filter((entry) => entry.isFile())
     expect(kept).toHaveLength(1)
     const page = readFileSync(join(kept[0].parentPath, kept[0].name), 'utf8')
-    expect(page).toMatch(/^groq-help \d+\nAsk a model; the answer streams to stdout\n/)
+    expect(page).toMatch(/^groq-help \d+ \S+\nAsk a model; the answer streams to stdout\n/)
+    // The page names the install it is for (src/lib/boot/help-pages.ts).
+    expect(decodeURIComponent(/^groq-help \d+ (\S+)/.exec(page)![1])).toBe(resolve(ROOT))
     expect(page).toContain('EXAMPLES')
     await terminal.start('help-kept', ['chat', '--help'], env)
     const again = await terminal.until('help-kept', 'the first page', (text) => text.includes('USAGE'), 10_000)

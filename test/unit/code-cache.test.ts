@@ -38,8 +38,10 @@ describe('cache file header', () => {
 
   it('gives the body back when length, checksum, source and Node match', () => {
     const decoded = decodeCache(encodeCache(body, 1234), 1234)
-    expect(decoded).toEqual({body})
-    expect(encodeCache(body, 1234).subarray(0, 8).toString()).toBe('GROQV8C1')
+    expect(decoded).toEqual({body, covers: []})
+    expect(encodeCache(body, 1234).subarray(0, 8).toString()).toBe('GROQV8C2')
+    const covering = decodeCache(encodeCache(body, 1234, {covers: ['commands/chat.js', 'help.js']}), 1234)
+    expect(covering).toEqual({body, covers: ['commands/chat.js', 'help.js']})
   })
 
   it('calls a changed body damaged, whatever byte changed (the header kept)', () => {
@@ -62,7 +64,7 @@ describe('cache file header', () => {
 
   it('tells a cache made for another build of the source, or by another Node', () => {
     expect(decodeCache(encodeCache(body, 1234), 4321)).toEqual({problem: 'stale'})
-    expect(decodeCache(encodeCache(body, 1234, 'v22.23.5-x64'), 1234, 'v24.22.3-x64')).toEqual({
+    expect(decodeCache(encodeCache(body, 1234, {tag: 'v22.23.5-x64'}), 1234, 'v24.22.3-x64')).toEqual({
       problem: 'other-node',
     })
     expect(CACHE_TAG).toBe(`${process.version}-${process.arch}`)
@@ -115,14 +117,63 @@ describe('loadBundle with code caches', () => {
     const cacheDir = join(dir, 'cache')
     const {body, file, sourceCrc} = makeBundle(dir)
     const own = runtimeCachePath(file, cacheDir)
+    const atExit = () => {} // writes nothing when the test process exits
     saveCodeCache(new vm.Script('0'), own, sourceCrc ^ 1) // a cache made for another build of the source
-    expect(loadBundle<{value: number}>(file, {cacheDir})!.cache).toBe('none')
+    expect(loadBundle<{value: number}>(file, {atExit, cacheDir})!.cache).toBe('none')
     expect(() => readFileSync(own)).toThrow(/ENOENT/)
 
     saveCodeCache({createCachedData: () => body} as vm.Script, own, sourceCrc)
-    const loaded = loadBundle<{value: number}>(file, {cacheDir})!
+    const loaded = loadBundle<{value: number}>(file, {atExit, cacheDir})!
     expect(loaded).toMatchObject({cache: 'runtime', exports: {value: 42}})
     expect(loaded.script.cachedDataRejected).toBe(false)
+  })
+
+  it('writes this machine’s cache when none fits, and a fuller one when a run used more than the one it has', () => {
+    const dir = tempDir()
+    const cacheDir = join(dir, 'cache')
+    const {file} = makeBundle(dir)
+    const own = runtimeCachePath(file, cacheDir)
+    const run = (used: string[]) => {
+      const writes: (() => void)[] = []
+      const loaded = loadBundle<{value: number}>(file, {
+        atExit: (write) => writes.push(write),
+        cacheDir,
+        covers: () => used,
+      })!
+      for (const write of writes) write()
+      return loaded.cache
+    }
+    const covers = () => (decodeCache(readFileSync(own), crc32(Buffer.from(SOURCE))) as {covers: string[]}).covers
+    expect(run(['commands/a.js'])).toBe('none')
+    expect(covers()).toEqual(['commands/a.js'])
+    const written = readFileSync(own)
+    expect(run(['commands/a.js'])).toBe('runtime')
+    expect(readFileSync(own).equals(written)).toBe(true) // nothing new used: not written again
+    expect(run(['commands/b.js'])).toBe('runtime')
+    expect(covers()).toEqual(['commands/a.js', 'commands/b.js'])
+    expect(run(['commands/b.js', 'commands/a.js'])).toBe('runtime')
+    expect(covers()).toEqual(['commands/a.js', 'commands/b.js'])
+  })
+
+  it('never gives one install the run-time cache of another, even one V8 would take (a source of the same length)', () => {
+    const cacheDir = join(tempDir(), 'cache') // one user's cache, two installs
+    const a = makeBundle(tempDir())
+    const b = join(tempDir(), 'tiny.cjs')
+    writeFileSync(b, SOURCE.replace('n * 2', 'n * 3'))
+    const run = (file: string) => {
+      const writes: (() => void)[] = []
+      const loaded = loadBundle<{value: number}>(file, {atExit: (write) => writes.push(write), cacheDir})!
+      for (const write of writes) write()
+      return {cache: loaded.cache, value: loaded.exports.value}
+    }
+    expect(run(a.file)).toEqual({cache: 'none', value: 42})
+    expect(run(a.file)).toEqual({cache: 'runtime', value: 42})
+    expect(runtimeCachePath(b, cacheDir)).not.toBe(runtimeCachePath(a.file, cacheDir))
+    expect(run(b)).toEqual({cache: 'none', value: 63})
+    // A's cache where B's would be (a clash, or a copied cache folder): made for other code, passed over.
+    writeFileSync(runtimeCachePath(b, cacheDir), readFileSync(runtimeCachePath(a.file, cacheDir)))
+    expect(run(b)).toEqual({cache: 'none', value: 63})
+    expect(run(b)).toEqual({cache: 'runtime', value: 63})
   })
 
   it('without codeCache reads no cache at all (the build, recording its own)', () => {

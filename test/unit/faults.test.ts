@@ -12,14 +12,11 @@ import AuthStatus from '../../src/commands/auth/status.js'
 import BatchesWait from '../../src/commands/batches/wait.js'
 import Chat from '../../src/commands/chat.js'
 import ConfigSet from '../../src/commands/config/set.js'
-import FilesDownload from '../../src/commands/files/download.js'
-import FilesUpload from '../../src/commands/files/upload.js'
 import ModelsGet from '../../src/commands/models/get.js'
 import ModelsList from '../../src/commands/models/list.js'
 import {ConversationStore} from '../../src/lib/chat/conversations.js'
 import {resolveSettings} from '../../src/lib/core/config.js'
 import {createClient} from '../../src/lib/http/client.js'
-import {lines} from '../helpers/cli.js'
 import {fault, type FaultHandler, startFaultServer} from '../helpers/fault-server.js'
 import {KEY, MODELS} from '../helpers/fixtures.js'
 import {run, tempHome} from '../helpers/run.js'
@@ -665,47 +662,9 @@ describe('rate limits (issue 11): kept, shown with --debug, and a 429 says when 
   })
 })
 
-// The audio commands' faults (an upload cut mid-way, speech cut mid-way, 429): test/unit/audio-faults.test.ts.
-describe('files and batches on the fault server', () => {
-  it('files download cut mid-way: exit 6, no file and no temp file', async () => {
-    const {env, home} = await groq({
-      'GET /openai/v1/files/file_1/content': fault.cutBody(
-        200,
-        {'content-length': '1000', 'content-type': 'application/octet-stream'},
-        '{"custom_id":"1"',
-      ),
-    })
-    const folder = join(home.root, 'out')
-    mkdirSync(folder)
-    const result = await run(FilesDownload, ['file_1', '-O', join(folder, 'results.jsonl')], {env})
-    expect(result.exitCode).toBe(6)
-    expect(result.stdout).toBe('')
-    expect(result.stderr).toBe('Error: Download interrupted after 16 bytes: aborted (ECONNRESET)\n')
-    expect(filesIn(folder)).toEqual([])
-  })
-
-  it('files upload cut mid-way (after 100 bytes): retried from the start, then exit 6', async () => {
-    const cut = fault.cutUpload(100)
-    const {env, home, server} = await groq({'POST /openai/v1/files': cut})
-    const file = join(home.root, 'batch.jsonl')
-    writeFileSync(
-      file,
-      `${JSON.stringify({body: {messages: [{content: 'hi', role: 'user'}], model: 'm'}, custom_id: '1', method: 'POST', url: '/v1/chat/completions'})}\n`,
-    )
-    const result = await run(FilesUpload, [file, '--max-retries', '1'], {env})
-    expect(server.requests).toHaveLength(2)
-    // The retry promises the whole file again (the fault server cuts each after 100 bytes).
-    const lengths = server.requests.map((request) => request.headers['content-length'])
-    expect(Number(lengths[0])).toBeGreaterThan(100)
-    expect(lengths[1]).toBe(lengths[0])
-    expect(result.exitCode).toBe(6)
-    expect(result.stdout).toBe('')
-    expect(lines(result.stderr)).toEqual([
-      expect.stringMatching(/^connection reset \(ECONNRESET\); retrying in \S+ s \(attempt 2 of 2\)$/),
-      expect.stringMatching(/^Error: Cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNRESET\)$/),
-    ])
-  })
-
+// Uploads and downloads cut mid-way, 429s while polling with retries: test/unit/faults-files.test.ts; the audio
+// commands' faults: test/unit/audio-faults.test.ts. Here, the poll loop itself with --max-retries 0.
+describe('batches on the fault server', () => {
   it('batches wait: 429s while polling are waited out (Retry-After), then the batch is printed; exit 0', async () => {
     const batch = {
       id: 'batch_1',

@@ -1,4 +1,4 @@
-import {mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -10,6 +10,7 @@ import {
   helpWidth,
   lookupHelp,
   mayAnswer,
+  storeDir,
   terminalKey,
   ansisColourLevel,
 } from '../../src/lib/boot/help-pages.js'
@@ -22,10 +23,10 @@ afterEach(() => {
 })
 
 /** A package root with dist/help/ holding a root page (shows the version line) and a command page. */
-function fakeRoot() {
+function fakeRoot(home?: string) {
   const root = mkdtempSync(join(tmpdir(), 'groq-help-pages-'))
   dirs.push(root)
-  const home = join(root, 'home')
+  home ??= join(root, 'home')
   mkdirSync(join(root, 'dist', 'help', 'pages'), {recursive: true})
   const rootPage = `ROOT\n  ${UA}\n`
   writeFileSync(join(root, 'dist', 'help', 'pages', 'r.txt'), rootPage)
@@ -41,6 +42,10 @@ function fakeRoot() {
     platform: `${process.platform}-${process.arch}`,
     userAgent: UA,
   }
+  // What tsc wrote, before the build rendered the pages.
+  mkdirSync(join(root, 'dist', 'lib', 'boot'), {recursive: true})
+  writeFileSync(join(root, 'dist', 'lib', 'boot', 'help-pages.js'), '')
+  utimesSync(join(root, 'dist', 'lib', 'boot', 'help-pages.js'), new Date(2000, 0, 1), new Date(2000, 0, 1))
   writeFileSync(join(root, 'dist', 'help', 'index.json'), JSON.stringify(index))
   const env = {HOME: home, LANG: 'C.UTF-8', XDG_CACHE_HOME: join(home, 'cache')}
   const request = {colourLevel: 0, env, root, stdout: {isTTY: false}, userAgent: UA}
@@ -75,20 +80,55 @@ describe('lookupHelp', () => {
     const narrow = {...request, env: {...request.env, OCLIF_COLUMNS: '60'}, colourLevel: 2}
     lookupHelp({...narrow, argv: ['models', 'list', '--help']})!.save!('NARROW\n')
     expect(lookupHelp({...narrow, argv: ['models', 'list', '--help']})?.page?.toString()).toBe('NARROW\n')
-    expect(readdirSync(join(home, 'cache', 'groq', 'help', 'build1'))).toHaveLength(2) // one folder per version line
+    expect(readdirSync(storeDir(request.env, request.root, 'build1'))).toHaveLength(2) // one folder per version line
+    expect(storeDir(request.env, request.root, 'build1').startsWith(join(home, 'cache', 'groq', 'help'))).toBe(true)
   })
 
   it('passes over a kept page that was cut short, and a build page of the wrong length', () => {
-    const {home, request, root} = fakeRoot()
+    const {request, root} = fakeRoot()
     const wide = {...request, env: {...request.env, OCLIF_COLUMNS: '100'}}
     lookupHelp({...wide, argv: ['models', 'list', '--help']})!.save!('A PAGE OF SOME LENGTH\n')
-    const kept = join(home, 'cache', 'groq', 'help', 'build1', encodeURIComponent(UA), 'w100-l0')
+    const kept = join(storeDir(request.env, root, 'build1'), encodeURIComponent(UA), 'w100-l0')
     const [file] = readdirSync(kept)
-    writeFileSync(join(kept, file), 'groq-help 22\nA PAGE OF SOME')
+    writeFileSync(join(kept, file), `groq-help 22 ${encodeURIComponent(root)}\nA PAGE OF SOME`)
     expect(lookupHelp({...wide, argv: ['models', 'list', '--help']})?.save).toBeTypeOf('function')
 
     writeFileSync(join(root, 'dist', 'help', 'pages', 'm.txt'), 'MODELS LIST, EDITED\n')
     expect(lookupHelp({...request, argv: ['models', 'list', '--help']})?.save).toBeTypeOf('function')
+  })
+
+  it('never answers one install with a page another install kept, even for the same build', () => {
+    const a = fakeRoot()
+    const b = fakeRoot(a.home) // another checkout with the same pages (index id), same user and cache
+    const wide = (request: typeof a.request) => ({
+      ...request,
+      argv: ['models', 'list', '--help'],
+      env: {...request.env, OCLIF_COLUMNS: '100'},
+    })
+    lookupHelp(wide(a.request))!.save!('A: MODELS LIST\n')
+    expect(lookupHelp(wide(a.request))?.page?.toString()).toBe('A: MODELS LIST\n')
+    expect(lookupHelp(wide(b.request))?.page).toBeUndefined() // B asks oclif, and keeps its own
+    lookupHelp(wide(b.request))!.save!('B: MODELS LIST\n')
+    expect(lookupHelp(wide(b.request))?.page?.toString()).toBe('B: MODELS LIST\n')
+    expect(lookupHelp(wide(a.request))?.page?.toString()).toBe('A: MODELS LIST\n')
+
+    // A page in B's folder that names A (a clash of the folder's hash) is not B's.
+    const folder = (root: string) => join(storeDir(a.env, root, 'build1'), encodeURIComponent(UA), 'w100-l0')
+    const [file] = readdirSync(folder(a.root))
+    writeFileSync(join(folder(b.root), file), readFileSync(join(folder(a.root), file)))
+    expect(lookupHelp(wide(b.request))?.page).toBeUndefined()
+  })
+
+  it('leaves help to oclif when dist/ was compiled again after the pages were rendered (tsc alone)', () => {
+    const {request, root} = fakeRoot()
+    expect(lookupHelp({...request, argv: ['--help']})?.page).toBeDefined()
+    writeFileSync(join(root, 'dist', 'lib', 'boot', 'help-pages.js'), '') // now newer than dist/help/index.json
+    utimesSync(
+      join(root, 'dist', 'lib', 'boot', 'help-pages.js'),
+      new Date(Date.now() + 60_000),
+      new Date(Date.now() + 60_000),
+    )
+    expect(lookupHelp({...request, argv: ['--help']})).toBeUndefined()
   })
 
   it('leaves help to oclif when its pages are missing or unreadable', () => {

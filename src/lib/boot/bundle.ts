@@ -1,3 +1,4 @@
+import {isAscii} from 'node:buffer'
 import Module, {createRequire} from 'node:module'
 import {dirname} from 'node:path'
 import vm from 'node:vm'
@@ -29,12 +30,21 @@ export interface LoadedBundle<T> {
 export interface LoadOptions {
   /** false: compile without any code cache and keep none (the build, which records its own). Default true. */
   codeCache?: boolean
+  /** The bundle's import(): an import from this module unless given (bin/run.js gives oclif's: src/lib/boot/app.ts). */
+  importer?: (specifier: string) => Promise<unknown>
   /**
    * Where this process may keep a code cache of its own (`$XDG_CACHE_HOME/groq`, see code-cache.ts), for when the
    * build's cache does not fit (made by another Node version, rejected by V8 under other flags, damaged): used
    * first, and written at exit when no cache was usable. Without it only the build's cache is used.
    */
   cacheDir?: string
+  /**
+   * What this run used of the bundle, asked at exit (app.ts: the modules loaded). When this machine's own cache was
+   * made by a run that used less, a fuller one is written: it holds what V8 compiled then and now.
+   */
+  covers?: () => readonly string[]
+  /** When to write this machine's cache (default: as the process exits; tests call it themselves). */
+  atExit?: (write: () => void) => void
 }
 
 const PROBLEMS: Record<CacheProblem, string> = {
@@ -58,18 +68,25 @@ const PROBLEMS: Record<CacheProblem, string> = {
  */
 export function loadBundle<T>(
   file: string,
-  {cacheDir, codeCache = true}: LoadOptions = {},
+  {
+    atExit = (write) => process.once('exit', write),
+    cacheDir,
+    codeCache = true,
+    covers,
+    importer = (specifier) => import(specifier),
+  }: LoadOptions = {},
 ): LoadedBundle<T> | undefined {
   const source = readIfPresent(file)
   if (!source) return undefined
   let cachedData: Buffer | undefined
   let cache: LoadedBundle<T>['cache'] = 'none'
+  let covered: readonly string[] = []
   const sourceCrc = codeCache ? crc32(source) : 0
   const ownPath = codeCache && cacheDir ? runtimeCachePath(file, cacheDir) : undefined
   if (ownPath) {
     const own = readIfPresent(ownPath)
     const decoded = own && decodeCache(own, sourceCrc)
-    if (decoded?.body) [cachedData, cache] = [decoded.body, 'runtime']
+    if (decoded?.body) [cachedData, cache, covered] = [decoded.body, 'runtime', decoded.covers]
     else if (decoded) {
       debugNote(`${ownPath}: ${PROBLEMS[decoded.problem]}`)
       removeIfPresent(ownPath)
@@ -84,7 +101,10 @@ export function loadBundle<T>(
     }
   }
 
-  const wrapper = `(function (exports, require, module, __filename, __dirname, __groqImport) {${source.toString('utf8')}\n})`
+  // The build makes its bundles ASCII (scripts/bundle-common.mjs): read as Latin-1 they become a one-byte string
+  // without UTF-8 decoding. Any other file is decoded as UTF-8.
+  const text = isAscii(source) ? source.toString('latin1') : source.toString('utf8')
+  const wrapper = `(function (exports, require, module, __filename, __dirname, __groqImport) {${text}\n})`
   const script = new vm.Script(wrapper, {cachedData, filename: file})
   if (cachedData && script.cachedDataRejected) {
     debugNote(
@@ -92,33 +112,40 @@ export function loadBundle<T>(
     )
     cache = 'none'
   }
-  if (ownPath && cache === 'none') saveAtExit(script, ownPath, sourceCrc)
+  if (ownPath && (cache === 'none' || (cache === 'runtime' && covers))) {
+    saveAtExit(atExit, script, ownPath, sourceCrc, () => {
+      if (cache === 'none') return covers?.() ?? []
+      const used = covers?.() ?? []
+      return used.every((name) => covered.includes(name)) ? undefined : [...new Set([...covered, ...used])].sort()
+    })
+  }
 
   const module = new Module(file)
   module.filename = file
   module.paths = (Module as unknown as {_nodeModulePaths(from: string): string[]})._nodeModulePaths(dirname(file))
   const load = script.runInThisContext() as (...args: unknown[]) => void
-  load.call(
-    module.exports,
-    module.exports,
-    createRequire(file),
-    module,
-    file,
-    dirname(file),
-    (specifier: string) => import(specifier),
-  )
+  load.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), importer)
   module.loaded = true
   return {cache, exports: module.exports as T, script}
 }
 
 /**
  * When the process exits, saves what V8 compiled of the script during the whole run (so the next run of the same
- * command compiles nearly nothing). Once per cache file; a cache that cannot be written is simply not kept.
+ * command compiles nearly nothing), unless `covers` says the cache there already holds it (undefined); what it
+ * returns is recorded as what the new cache covers. A cache that cannot be written is simply not kept.
  */
-function saveAtExit(script: vm.Script, path: string, sourceCrc: number): void {
-  process.once('exit', () => {
+function saveAtExit(
+  atExit: (write: () => void) => void,
+  script: vm.Script,
+  path: string,
+  sourceCrc: number,
+  covers: () => readonly string[] | undefined,
+): void {
+  atExit(() => {
+    const covered = covers()
+    if (!covered) return
     try {
-      saveCodeCache(script, path, sourceCrc)
+      saveCodeCache(script, path, sourceCrc, covered)
       debugNote(`${path}: written for the next run`)
     } catch (error) {
       debugNote(`${path}: not written (${(error as Error).message})`)
@@ -127,8 +154,13 @@ function saveAtExit(script: vm.Script, path: string, sourceCrc: number): void {
 }
 
 /** Writes what V8 compiled of `script` so far to `path`, with the header code-cache.ts checks. */
-export function saveCodeCache(script: vm.Script, path: string, sourceCrc: number): void {
-  writeAtomically(path, encodeCache(script.createCachedData(), sourceCrc))
+export function saveCodeCache(
+  script: vm.Script,
+  path: string,
+  sourceCrc: number,
+  covers: readonly string[] = [],
+): void {
+  writeAtomically(path, encodeCache(script.createCachedData(), sourceCrc, {covers}))
 }
 
 /** One line on stderr when the command line asks for --debug (the loader runs before flags are parsed). */

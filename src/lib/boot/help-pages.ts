@@ -1,4 +1,4 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {homedir, tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -118,7 +118,7 @@ export function lookupHelp(request: HelpRequest): HelpAnswer | undefined {
   } catch {
     return undefined // no pages built (or unreadable): oclif
   }
-  if (index.format !== INDEX_FORMAT) return undefined
+  if (index.format !== INDEX_FORMAT || !isFresh(request.root)) return undefined
   const form = index.forms[formKey(request.argv)]
   if (!form || !mayAnswer(request.env)) return undefined
 
@@ -132,22 +132,23 @@ export function lookupHelp(request: HelpRequest): HelpAnswer | undefined {
     if (page?.length === built[1]) return {page}
   }
 
-  // The run-time store: pages oclif printed here, for this build, version line and terminal.
+  // The run-time store: pages oclif printed here, for this install and build, version line and terminal. Two
+  // installs (another checkout, a global and a local one) may share a build's pages but not its other pages: each
+  // keeps its own, and a page names the install it is for.
   const stored = join(
-    groqCacheDir(request.env),
-    'help',
-    index.id,
+    storeDir(request.env, request.root, index.id),
     encodeURIComponent(request.userAgent),
     key,
     encodeURIComponent(`@${formKey(request.argv)}`),
   )
-  const page = readStoredPage(stored)
+  const page = readStoredPage(stored, request.root)
   if (page) return {page}
   return {
     save: (text: string) => {
       try {
         const body = Buffer.from(text, 'utf8')
-        writeAtomically(stored, Buffer.concat([Buffer.from(`groq-help ${body.length}\n`), body]))
+        const header = `groq-help ${body.length} ${encodeURIComponent(request.root)}\n`
+        writeAtomically(stored, Buffer.concat([Buffer.from(header), body]))
       } catch {
         // a page not kept is only a slower next time
       }
@@ -155,12 +156,40 @@ export function lookupHelp(request: HelpRequest): HelpAnswer | undefined {
   }
 }
 
-/** A page of the run-time store: `groq-help <byte length>\n` then the page; undefined when missing or cut short. */
-function readStoredPage(path: string): Buffer | undefined {
+/**
+ * The folder of the run-time store for one install (its root) and build (the pages' id):
+ * `$XDG_CACHE_HOME/groq/help/<build id>-<hash of the root>`.
+ */
+export function storeDir(env: NodeJS.ProcessEnv, root: string, buildId: string): string {
+  // FNV-1a: short and cheap (no node:crypto on the help path); a page also names its root, so a clash is harmless.
+  let hash = 0x811c9dc5
+  for (let index = 0; index < root.length; index++) hash = Math.imul(hash ^ root.charCodeAt(index), 0x01000193)
+  return join(groqCacheDir(env), 'help', `${buildId}-${(hash >>> 0).toString(16).padStart(8, '0')}`)
+}
+
+/**
+ * A page of the run-time store: `groq-help <byte length> <root, URI-encoded>\n` then the page; undefined when
+ * missing, cut short, or kept by another install.
+ */
+function readStoredPage(path: string, root: string): Buffer | undefined {
   const data = readIfPresent(path)
   const newline = data?.indexOf(10) ?? -1
   if (!data || newline < 0) return undefined
-  const match = /^groq-help (\d+)$/.exec(data.toString('latin1', 0, newline))
+  const match = /^groq-help (\d+) (\S+)$/.exec(data.toString('latin1', 0, newline))
   const page = data.subarray(newline + 1)
-  return match && Number(match[1]) === page.length ? page : undefined
+  return match && Number(match[1]) === page.length && match[2] === encodeURIComponent(root) ? page : undefined
+}
+
+/**
+ * Whether the pages were rendered from the dist/ beside them: tsc rewrites every file it emits, dist/lib/boot/
+ * help-pages.js included, and the build renders last, so pages older than that file are from before a `tsc` alone (a
+ * developer's quick rebuild) and may be stale. (An installed package's files all have one date.)
+ */
+function isFresh(root: string): boolean {
+  try {
+    const rendered = statSync(join(root, 'dist', 'help', 'index.json')).mtimeMs
+    return rendered >= statSync(join(root, 'dist', 'lib', 'boot', 'help-pages.js')).mtimeMs
+  } catch {
+    return false
+  }
 }
