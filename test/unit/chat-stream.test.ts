@@ -1,5 +1,7 @@
+import {spawnSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {PassThrough, Readable} from 'node:stream'
+import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
 import {TextBuilder} from '../../src/lib/chat/assemble.js'
@@ -175,6 +177,65 @@ describe('readChatStream', () => {
   })
 })
 
+describe('keepText: false (a one-shot answer written out as it came, not saved)', () => {
+  for (const name of ['basic', 'reasoning', 'tool-calls']) {
+    it(`${name}: the text is still delivered; the completion is the same but for choice 0's content and reasoning`, async () => {
+      const expected = JSON.parse(fixture(`${name}.json`).toString('utf8'))
+      let text = ''
+      let thoughts = ''
+      const result = await readChatStream(nodeBody(cut(fixture(`${name}.sse`), 7)), {
+        keepText: false,
+        onDelta: (delta) => void (text += delta),
+        onReasoning: (delta) => void (thoughts += delta),
+      })
+      const message = expected.choices[0].message
+      expect(text).toBe(message.content ?? '')
+      expect(thoughts).toBe(message.reasoning ?? '')
+      const {reasoning: _reasoning, ...rest} = message
+      expect(result.assembler.completion()).toEqual({
+        ...expected,
+        choices: [{...expected.choices[0], message: {...rest, content: null}}, ...expected.choices.slice(1)],
+      })
+    })
+  }
+})
+
+describe('holding the young generation (streaming memory)', () => {
+  it('stops V8 growing its young generation, prints nothing, and leaves code caches valid', () => {
+    // In a child: the flag is the process's own. Code cached before is accepted after; survivors no longer grow
+    // the young generation (without the call it grows to 16 MB semi-spaces here).
+    const module = fileURLToPath(new URL('../../src/lib/chat/stream.ts', import.meta.url))
+    const script = (hold: boolean) => `
+      import v8 from 'node:v8'
+      import vm from 'node:vm'
+      const source = 'function f(a) { return a + 1 }; f(2)'
+      const cached = new vm.Script(source, {filename: 'x.js'}).createCachedData()
+      const young = () => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size
+      const before = young()
+      ${hold ? `const {holdYoungGeneration} = await import(${JSON.stringify(module)}); holdYoungGeneration()` : ''}
+      let kept = []
+      for (let i = 0; i < 1e6; i++) {
+        kept.push({i, text: 'x' + i})
+        if (kept.length > 5000) kept = []
+      }
+      const rejected = new vm.Script(source, {filename: 'x.js', cachedData: cached}).cachedDataRejected
+      console.log(JSON.stringify({after: young(), before, rejected}))
+    `
+    const run = (hold: boolean) => {
+      const loader = hold ? ['--import', 'tsx'] : [] // the control run needs none of our code
+      const child = spawnSync(process.execPath, [...loader, '--input-type=module', '-e', script(hold)], {
+        encoding: 'utf8',
+      })
+      expect(child.status, child.stderr).toBe(0)
+      return {stderr: child.stderr, ...(JSON.parse(child.stdout) as {after: number; before: number; rejected: boolean})}
+    }
+    const held = run(true)
+    expect(held).toEqual({after: held.before, before: held.before, rejected: false, stderr: ''})
+    const grown = run(false)
+    expect(grown.after).toBeGreaterThan(grown.before)
+  })
+})
+
 describe('TextBuilder (the answer, kept once and flat)', () => {
   it('gives back exactly what was appended, across its 16 K joins, before and after reading it', () => {
     const builder = new TextBuilder()
@@ -187,5 +248,24 @@ describe('TextBuilder (the answer, kept once and flat)', () => {
     }
     expect(builder.toString()).toBe(expected)
     expect(new TextBuilder().toString()).toBe('')
+  })
+
+  it('keeps pieces of every size across its 64 KiB buffers, and pieces larger than one', () => {
+    const builder = new TextBuilder()
+    const pieces = ['a'.repeat(65_530), '日本語', 'é'.repeat(40_000), 'z'.repeat(200_000), '', '✓ done']
+    for (const piece of pieces) builder.append(piece)
+    expect(builder.toString()).toBe(pieces.join(''))
+  })
+
+  it('a surrogate pair split between two pieces is joined; a lone surrogate is kept as it came', () => {
+    const emoji = '😀' // \ud83d\ude00
+    const split = new TextBuilder()
+    for (const piece of ['a', emoji[0], emoji[1] + 'b', emoji[0]]) split.append(piece)
+    expect(split.toString()).toBe('a' + emoji + 'b' + emoji[0]) // the last half waits, and is kept as it is
+
+    const lone = new TextBuilder()
+    const pieces = ['before ', '\udc00', ' after ', emoji, '\ud800x']
+    for (const piece of pieces) lone.append(piece)
+    expect(lone.toString()).toBe(pieces.join(''))
   })
 })

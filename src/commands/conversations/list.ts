@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../lib/core/base-command.js'
-import {type ConversationSummary, ConversationStore, summarize} from '../../lib/chat/conversations.js'
+import {type ConversationSummary, ConversationStore} from '../../lib/chat/conversations.js'
 import {type Column, list} from '../../lib/output/types.js'
 
 const COLUMNS: Column<ConversationSummary>[] = [
@@ -30,7 +30,6 @@ export default class ConversationsList extends BaseCommand<typeof ConversationsL
     const {conversations, warnings} = await store.list()
     for (const warning of warnings) this.warnLine(`Warning: ${warning}`)
     if (conversations.length === 0 && warnings.length === 0) this.warnLine(`No saved conversations in ${store.dir}`)
-    const summaries = conversations.map((conversation) => summarize(conversation))
-    return list(summaries, summaries, COLUMNS)
+    return list(conversations, conversations, COLUMNS)
   }
 }

@@ -78,7 +78,8 @@ export interface CompletionChoice {
 
 interface ChoiceState {
   annotations?: unknown[]
-  content: TextBuilder
+  /** The answer text; undefined when it is not kept (`keepText: false`). */
+  content: TextBuilder | undefined
   executedTools?: Map<number, Record<string, unknown>>
   extra?: Record<string, unknown>
   finishReason: null | string
@@ -114,34 +115,74 @@ const KNOWN_DELTA = new Set([
   'tool_calls',
 ])
 
+const CHUNK_BYTES = 64 * 1024
+const SURROGATE = /[\uD800-\uDFFF]/
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const HIGH_SURROGATE_AT_END = /[\uD800-\uDBFF]$/
+
 /**
- * Text that grows a piece at a time, kept compact: the pieces are joined into one flat string every 16 K characters.
- * `+=` would keep a rope of every piece (a node and a small string per token, about 50 bytes each), which the
- * garbage collector then lets the heap grow around: streaming memory grew with the answer. Joined, the answer is
- * held once, at one or two bytes a character.
+ * Text that grows a piece at a time (a streamed answer), kept once and off the JavaScript heap: each piece is
+ * written as UTF-8 into 64 KiB Buffers as it arrives, and the string is made only when it is read. Kept as strings
+ * (even joined every 16 K characters), the pieces outlived a young-generation collection or two before they were
+ * joined, and V8 grows its young generation by what survives: streaming memory grew with the answer
+ * (bench/PERF.md). Here nothing of the answer is on the heap until it is read, at one byte a character for most
+ * text (a JavaScript string takes two for all of it once one character is beyond Latin-1).
+ *
+ * A surrogate pair split between two pieces (half an emoji per chunk, sent as escaped surrogates) is joined before
+ * it is encoded; a lone surrogate, which UTF-8 cannot hold, makes the builder keep a string from then on, so what
+ * is read back is always exactly what was appended.
  */
 export class TextBuilder {
-  /** Flat strings of about 16 K characters each, then the pieces since. */
-  private parts: string[] = []
-  private pieces: string[] = []
-  private pending = 0
+  /** Full chunks, then the one being written. Each holds whole characters only, so each decodes alone. */
+  private chunks: Buffer[] = []
+  private current: Buffer | undefined
+  private used = 0
+  /** A high surrogate that ended the last piece, held until the next piece says whether its pair follows. */
+  private high = ''
+  /** Everything so far as a string, once a piece had a lone surrogate (then bytes are no longer used). */
+  private text: string | undefined
 
-  append(text: string): void {
-    this.pieces.push(text)
-    this.pending += text.length
-    if (this.pending >= 16_384) this.join()
+  append(piece: string): void {
+    if (piece.length === 0) return
+    if (this.text !== undefined) {
+      this.text += piece
+      return
+    }
+    let text = this.high ? this.high + piece : piece
+    this.high = ''
+    if (SURROGATE.test(text)) {
+      if (HIGH_SURROGATE_AT_END.test(text)) {
+        this.high = text.slice(-1)
+        text = text.slice(0, -1)
+      }
+      if (LONE_SURROGATE.test(text)) {
+        this.text = this.toString() + text + this.high
+        this.chunks = []
+        this.current = undefined
+        this.high = ''
+        return
+      }
+    }
+    // At most three bytes a UTF-16 unit; a piece that may not fit starts the next chunk (never split, so no chunk
+    // ends inside a character).
+    const most = text.length * 3
+    if (!this.current || this.used + most > this.current.length) this.next(most)
+    this.used += this.current!.write(text, this.used)
   }
 
   toString(): string {
-    if (this.pieces.length > 0) this.join()
-    if (this.parts.length > 1) this.parts = [this.parts.join('')]
-    return this.parts[0] ?? ''
+    if (this.text !== undefined) return this.text
+    const last = this.current ? this.current.subarray(0, this.used) : undefined
+    const bytes = this.chunks.length === 0 ? last : Buffer.concat(last ? [...this.chunks, last] : this.chunks)
+    const text = bytes ? bytes.toString('utf8') : ''
+    return this.high ? text + this.high : text
   }
 
-  private join(): void {
-    this.parts.push(this.pieces.join(''))
-    this.pieces = []
-    this.pending = 0
+  private next(most: number): void {
+    if (this.current) this.chunks.push(this.current.subarray(0, this.used))
+    // Not from Buffer's shared pool: the answer's memory is its own, freed with it.
+    this.current = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, most))
+    this.used = 0
   }
 }
 
@@ -150,6 +191,10 @@ export class TextBuilder {
  * choice with the content, reasoning and tool calls joined, the last finish_reason, and the usage
  * that Groq sends in the final chunk (`x_groq.usage`, and/or top-level `usage`) moved to the top,
  * where a non-streamed completion has it. Key order follows Groq's non-streamed responses.
+ *
+ * `keepText: false` is for a caller that writes choice 0's answer and reasoning out as they arrive and never reads
+ * them again (a one-shot answer that is not saved): that text is then not kept at all, so memory stays flat however
+ * long the answer, and the completion's message has `content: null` and no `reasoning`.
  */
 export class ChunkAssembler {
   private id = ''
@@ -164,6 +209,8 @@ export class ChunkAssembler {
   private readonly choices: ChoiceState[] = []
   /** How many chunks were added. */
   count = 0
+
+  constructor(private readonly options: {keepText?: boolean} = {}) {}
 
   add(chunk: ChatChunk): void {
     this.count++
@@ -207,7 +254,14 @@ export class ChunkAssembler {
   private choice(index: number): ChoiceState {
     let state = this.choices[index]
     if (!state) {
-      state = {content: new TextBuilder(), finishReason: null, hasContent: false, index, role: 'assistant'}
+      const keepText = index !== 0 || this.options.keepText !== false
+      state = {
+        content: keepText ? new TextBuilder() : undefined,
+        finishReason: null,
+        hasContent: false,
+        index,
+        role: 'assistant',
+      }
       this.choices[index] = state
     }
     return state
@@ -219,10 +273,12 @@ export class ChunkAssembler {
     if (delta) {
       const {content} = delta
       if (typeof content === 'string') {
-        state.content.append(content)
+        state.content?.append(content)
         state.hasContent = true
       }
-      if (typeof delta.reasoning === 'string') (state.reasoning ??= new TextBuilder()).append(delta.reasoning)
+      if (typeof delta.reasoning === 'string' && state.content) {
+        ;(state.reasoning ??= new TextBuilder()).append(delta.reasoning)
+      }
       if (typeof delta.role === 'string') state.role = delta.role
       if (delta.tool_calls) this.addToolCalls(state, delta.tool_calls)
       if (delta.function_call) {
@@ -269,7 +325,7 @@ export class ChunkAssembler {
 
   /** The text of choice 0 so far (what was printed). */
   get content(): string {
-    return this.choices[0]?.content.toString() ?? ''
+    return this.choices[0]?.content?.toString() ?? ''
   }
 
   get toolCalls(): ToolCall[] {
@@ -303,7 +359,7 @@ export class ChunkAssembler {
 function message(state: ChoiceState): ChatMessage {
   const result: ChatMessage = {
     role: state.role as ChatMessage['role'],
-    content: state.hasContent ? state.content.toString() : null,
+    content: state.hasContent && state.content ? state.content.toString() : null,
   }
   if (state.reasoning !== undefined) result.reasoning = state.reasoning.toString()
   if (state.functionCall) result.function_call = state.functionCall

@@ -1,4 +1,4 @@
-import {mkdir, readdir, readFile, stat, unlink} from 'node:fs/promises'
+import {mkdir, readFile, stat, unlink} from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import {join} from 'node:path'
 
@@ -8,6 +8,26 @@ import type {ChatMessage, Conversation, Usage} from './types.js'
 import {CliError, UsageError} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
 import {dataDir} from '../core/paths.js'
+import {
+  type ConversationSummary,
+  CONVERSATION_VERSION,
+  ID_PATTERN,
+  parseConversation,
+  problemWith,
+  type ReadOutcome,
+  serialize,
+  unreadableReason,
+} from './conversation-file.js'
+import {
+  folderState,
+  latestInStore,
+  logChange,
+  scanStore,
+  type StoreLatest,
+  type StoreScan,
+} from './conversation-index.js'
+
+export {CONVERSATION_VERSION, type ConversationSummary, serialize, summarize} from './conversation-file.js'
 
 /**
  * Saved chat conversations: one JSON file per conversation, `<id>.json`, under
@@ -18,12 +38,11 @@ import {dataDir} from '../core/paths.js'
  *
  * A file that cannot be parsed is never overwritten: `save` refuses, `load` fails naming it,
  * `list` skips it and returns a warning. Removing it (`remove`) is always possible.
+ *
+ * The file format is conversation-file.ts; listing, the latest conversation and names go through the index beside
+ * the folder (conversation-index.ts), which is brought up to date from the files whenever it is read.
  */
 
-export const CONVERSATION_VERSION = 1
-
-const ID_PATTERN = /^[0-9a-z]{8}-[0-9a-z]{4}$/
-const FILE_PATTERN = /^([0-9a-z]{8}-[0-9a-z]{4})\.json$/
 const NAME_PATTERN = /^[A-Za-z0-9][\w.-]{0,63}$/
 
 export interface ConversationInit {
@@ -47,8 +66,8 @@ export interface Turn {
 }
 
 export interface Listing {
-  /** Readable conversations, most recently updated first. */
-  conversations: Conversation[]
+  /** Summaries of the readable conversations, most recently updated first. */
+  conversations: ConversationSummary[]
   /** One line per file that was skipped because it could not be read or parsed, naming the file. */
   warnings: string[]
 }
@@ -56,17 +75,6 @@ export interface Listing {
 export interface StoreOptions {
   /** The clock, for tests. */
   now?: () => Date
-}
-
-/** The short form `list --json` prints: everything but the messages and parameters. */
-export interface ConversationSummary {
-  created_at: string
-  id: string
-  messages: number
-  model: string
-  name: null | string
-  updated_at: string
-  usage: Usage
 }
 
 export const isConversationId = (value: string): boolean => ID_PATTERN.test(value)
@@ -117,67 +125,6 @@ export function appendTurn(conversation: Conversation, turn: Turn, now: Date = n
   }
 }
 
-export function summarize(conversation: Conversation): ConversationSummary {
-  return {
-    created_at: conversation.created_at,
-    id: conversation.id,
-    messages: conversation.messages.length,
-    model: conversation.model,
-    name: conversation.name ?? null,
-    updated_at: conversation.updated_at,
-    usage: conversation.usage,
-  }
-}
-
-/** Checks the parsed JSON of `<id>.json`; returns why it is not a conversation, or undefined. */
-function problemWith(value: unknown, id: string): string | undefined {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object'
-  const record = value as Record<string, unknown>
-  if (typeof record.version === 'number' && record.version > CONVERSATION_VERSION) {
-    return `written by a newer version of groq (format version ${record.version})`
-  }
-  if (record.version !== CONVERSATION_VERSION) return `unknown format version ${JSON.stringify(record.version)}`
-  if (record.id !== id) return `its id ${JSON.stringify(record.id)} does not match the file name`
-  if (typeof record.model !== 'string') return 'no "model" string'
-  if (!Array.isArray(record.messages)) return 'no "messages" array'
-  const badMessage = record.messages.findIndex(
-    (message) => !message || typeof message !== 'object' || typeof (message as {role?: unknown}).role !== 'string',
-  )
-  if (badMessage !== -1) return `messages[${badMessage}] has no "role"`
-  for (const key of ['created_at', 'updated_at']) {
-    if (typeof record[key] !== 'string' || Number.isNaN(Date.parse(record[key] as string)))
-      return `no valid "${key}" timestamp`
-  }
-  if (record.name !== undefined && typeof record.name !== 'string') return '"name" is not a string'
-  for (const key of ['params', 'usage']) {
-    if (!record[key] || typeof record[key] !== 'object' || Array.isArray(record[key])) return `no "${key}" object`
-  }
-  return undefined
-}
-
-/** The stored JSON text, keys in a fixed order (metadata first, messages last) so the file reads well in a pager. */
-export function serialize(conversation: Conversation): string {
-  const {created_at, id, messages, model, name, params, updated_at, usage, version, ...rest} = conversation
-  const ordered = {
-    version,
-    id,
-    ...(name === undefined ? {} : {name}),
-    model,
-    created_at,
-    updated_at,
-    params,
-    usage,
-    ...rest,
-    messages,
-  }
-  return JSON.stringify(ordered, null, 2) + '\n'
-}
-
-type ReadOutcome = {conversation: Conversation; ok: true} | {ok: false; reason: string}
-
-const byUpdatedDesc = (a: Conversation, b: Conversation) =>
-  Date.parse(b.updated_at) - Date.parse(a.updated_at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
-
 export class ConversationStore {
   private readonly now: () => Date
 
@@ -206,10 +153,9 @@ export class ConversationStore {
   async create(init: ConversationInit): Promise<Conversation> {
     if (!init.model) throw new UsageError('A conversation needs a model')
     const now = this.now()
-    const ids = new Set(await this.ids())
     let id: string
     do id = newConversationId(now)
-    while (ids.has(id))
+    while (await this.exists(id))
     if (init.name !== undefined) await this.assertNameFree(validateName(init.name), id)
     const stamp = now.toISOString()
     return {
@@ -232,7 +178,10 @@ export class ConversationStore {
    * conversation already has (exit 2).
    */
   async save(conversation: Conversation): Promise<void> {
-    await withFileLock(this.pathFor(conversation.id), () => this.write(conversation))
+    await this.underLock(conversation.id, async () => {
+      await this.write(conversation)
+      return conversation
+    })
   }
 
   /**
@@ -241,12 +190,25 @@ export class ConversationStore {
    * none is lost. Returns what was saved.
    */
   async addTurn(conversation: Conversation, turn: Turn): Promise<Conversation> {
-    return withFileLock(this.pathFor(conversation.id), async () => {
+    return this.underLock(conversation.id, async () => {
       const current = await this.read(conversation.id)
       const updated = appendTurn(current?.ok ? current.conversation : conversation, turn, this.now())
       await this.write(updated)
       return updated
     })
+  }
+
+  /**
+   * Runs `work` (which writes `<id>.json` and returns what it wrote) under the file's lock, then tells the index.
+   * Everything this does to the folder (the lock file, a temp file, the rename, the lock's removal) falls between
+   * the folder's state before and after, which the index's line records (conversation-index.ts); a write that
+   * fails records nothing, and the next reader of the index verifies it.
+   */
+  private async underLock(id: string, work: () => Promise<Conversation>): Promise<Conversation> {
+    const before = folderState(this.dir)
+    const saved = await withFileLock(this.pathFor(id), work)
+    logChange(this.dir, before, id, saved)
+    return saved
   }
 
   /** save() without the lock (its callers hold it). */
@@ -285,47 +247,76 @@ export class ConversationStore {
    */
   async resolve(idOrName: string): Promise<string> {
     if (!idOrName) throw new UsageError('Empty conversation id or name')
-    const ids = await this.ids()
-    if (ids.includes(idOrName)) return idOrName
-    const {conversations, warnings} = await this.list()
-    const named = conversations.find((conversation) => conversation.name === idOrName)
-    if (named) return named.id
+    // An id is never a name (names cannot look like one) nor a prefix of another id: no need to list the store.
+    if (ID_PATTERN.test(idOrName) && (await this.exists(idOrName))) return idOrName
+    // The index as it is first; an answer it cannot give, or a name its file no longer holds, from it verified.
+    return (await this.resolveIn(idOrName, true)) ?? (this.resolveIn(idOrName, false) as Promise<string>)
+  }
+
+  /** resolve() from the index (trusted or verified); undefined when the trusted index cannot be sure. */
+  private async resolveIn(idOrName: string, trust: boolean): Promise<string | undefined> {
+    const {summaries, unreadable} = await this.scan({trust})
+    const named = summaries.find((summary) => summary.name === idOrName)
+    if (named) {
+      if (!trust) return named.id
+      // A file rewritten in place by hand is not seen by the trusted index: its name is read from the file.
+      const outcome = await this.read(named.id)
+      return outcome?.ok && outcome.conversation.name === idOrName ? named.id : undefined
+    }
+    const ids = [...summaries, ...unreadable].map(({id}) => id)
     const matches = ids.filter((id) => id.startsWith(idOrName)).sort()
     if (matches.length === 1) return matches[0]
     if (matches.length > 1) {
-      const names = new Map(conversations.map((conversation) => [conversation.id, conversation.name]))
+      const names = new Map(summaries.map((summary) => [summary.id, summary.name]))
       const shown = matches.slice(0, 10).map((id) => (names.get(id) ? `${id} (${names.get(id)})` : id))
       const more = matches.length > shown.length ? `, and ${matches.length - shown.length} more` : ''
       throw new UsageError(
         `"${idOrName}" matches ${matches.length} conversations: ${shown.join(', ')}${more}. Give more of the id`,
       )
     }
-    throw notFound(idOrName, warnings.length)
+    if (trust) return undefined
+    throw notFound(idOrName, unreadable.length)
   }
 
   /** The most recently updated readable conversation, if any, and warnings for the files skipped. */
   async latest(): Promise<{conversation?: Conversation; warnings: string[]}> {
     const {conversations, warnings} = await this.list()
-    return {conversation: conversations[0], warnings}
+    return {conversation: conversations[0] && (await this.load(conversations[0].id)), warnings}
   }
 
-  /** Every readable conversation, most recently updated first. Never throws for one bad file. */
+  /** Every readable conversation's summary, most recently updated first. Never throws for one bad file. */
   async list(): Promise<Listing> {
-    const conversations: Conversation[] = []
-    const warnings: string[] = []
-    for (const id of await this.ids()) {
-      const outcome = await this.read(id) // never throws: a bad file is an outcome, not an error
-      if (!outcome) continue // removed meanwhile
-      if (outcome.ok) conversations.push(outcome.conversation)
-      else warnings.push(`Skipped ${this.pathFor(id)}: ${outcome.reason}`)
-    }
-    return {conversations: conversations.sort(byUpdatedDesc), warnings}
+    const {summaries, unreadable} = await this.scan()
+    const warnings = unreadable
+      .map(({id, reason}) => ({id, reason}))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map(({id, reason}) => `Skipped ${this.pathFor(id)}: ${reason}`)
+    return {conversations: summaries, warnings}
+  }
+
+  /**
+   * Summaries of the readable conversations (most recently updated first) and the files that cannot be used (most
+   * recently modified first), from the index beside the folder: verified against every file, or with `trust`, taken
+   * as it is while the folder shows no change it did not record (conversation-index.ts).
+   */
+  scan(options: {trust?: boolean} = {}): Promise<StoreScan> {
+    return scanStore(this.dir, options)
+  }
+
+  /**
+   * The conversation updated last (by its updated_at) and the unusable files, from the index: trusted (taken as it
+   * is while the folder shows no change it did not record), or verified against every file.
+   */
+  latestEntry(options: {trust: boolean}): Promise<StoreLatest> {
+    return latestInStore(this.dir, options)
   }
 
   /** Deletes `<id>.json` (readable or not). Exit 4 when there is no such conversation. */
   async remove(id: string): Promise<void> {
+    const before = folderState(this.dir)
     try {
       await unlink(this.pathFor(id))
+      logChange(this.dir, before, id)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(id)
       throw error
@@ -341,35 +332,11 @@ export class ConversationStore {
     return renamed
   }
 
-  /**
-   * Ids of the conversation files changed after `since` (ms since the epoch, by the file's mtime), newest first,
-   * whether they can be read or not.
-   */
-  async changedSince(since: number): Promise<string[]> {
-    const changed: Array<{id: string; mtime: number}> = []
-    for (const id of await this.ids().catch(() => [])) {
-      const mtime = await stat(join(this.dir, `${id}.json`)).then(
-        (stats) => stats.mtimeMs,
-        () => Number.NEGATIVE_INFINITY,
-      )
-      if (mtime > since) changed.push({id, mtime})
-    }
-    return changed.sort((a, b) => b.mtime - a.mtime).map(({id}) => id)
-  }
-
-  /** Ids of the `<id>.json` files, sorted (that is, by creation time). */
-  private async ids(): Promise<string[]> {
-    let entries: string[]
-    try {
-      entries = await readdir(this.dir)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-      throw new CliError(`Cannot read the conversations directory ${this.dir}: ${(error as Error).message}`)
-    }
-    return entries
-      .map((entry) => FILE_PATTERN.exec(entry)?.[1])
-      .filter((id): id is string => id !== undefined)
-      .sort()
+  private async exists(id: string): Promise<boolean> {
+    return stat(this.pathFor(id)).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
+    )
   }
 
   /** undefined: no such file; ok false: it exists but is not a conversation we can use. */
@@ -380,24 +347,15 @@ export class ConversationStore {
       raw = await readFile(path, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      return {
-        ok: false,
-        reason: `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      }
+      return {ok: false, reason: unreadableReason(error)}
     }
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(raw)
-    } catch (error) {
-      return {ok: false, reason: `not valid JSON (${(error as Error).message})`}
-    }
-    const problem = problemWith(parsed, id)
-    return problem ? {ok: false, reason: problem} : {conversation: parsed as Conversation, ok: true}
+    return parseConversation(raw, id)
   }
 
   private async assertNameFree(name: string, ownId: string): Promise<void> {
-    const {conversations} = await this.list()
-    const holder = conversations.find((conversation) => conversation.name === name && conversation.id !== ownId)
+    // Verified: a name given by hand in a file rewritten in place counts too (naming is rare; a stat per file is fine).
+    const {summaries} = await this.scan()
+    const holder = summaries.find((summary) => summary.name === name && summary.id !== ownId)
     if (holder) throw new UsageError(`The name "${name}" is already used by conversation ${holder.id}`)
   }
 }

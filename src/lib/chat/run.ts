@@ -145,7 +145,8 @@ async function askOnce(context: ChatContext, mode: OutputMode, stdinTTY: boolean
   const printing = guard ? {...context, io: {...io, stdout: guard.stdout}} : context
   let result: TurnResult
   try {
-    result = await printTurn(printing, send, request, mode)
+    // The answer is kept only for what reads it after it was written out: --json and the saved conversation.
+    result = await printTurn(printing, send, request, mode, mode === 'json' || save)
     if (mode === 'json') await context.print(text(result.completion, contentOf(result))).catch(droppedIfClosed(guard))
   } finally {
     guard?.release()
@@ -192,7 +193,13 @@ function notSaved(error: unknown): CliError {
 const contentOf = (result: TurnResult) => (typeof result.message.content === 'string' ? result.message.content : '')
 
 /** Sends the request, writing the answer (text or raw chunks) as it arrives, reasoning to stderr. */
-async function printTurn(context: ChatContext, send: SendTurn, request: ChatRequest, mode: OutputMode) {
+async function printTurn(
+  context: ChatContext,
+  send: SendTurn,
+  request: ChatRequest,
+  mode: OutputMode,
+  keepText: boolean,
+) {
   const {stderr, stdout} = context.io
   const asText = mode === 'text'
   const answer = answerOutput(stdout, {color: context.color, render: asText && rendersMarkdown(context)})
@@ -213,6 +220,7 @@ async function printTurn(context: ChatContext, send: SendTurn, request: ChatRequ
   let result: TurnResult
   try {
     result = await send(request, {
+      keepText,
       onChunk:
         mode === 'raw'
           ? (data) => {

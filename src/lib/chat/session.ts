@@ -20,23 +20,33 @@ export function paramsOf(source: Record<string, unknown>): Record<string, unknow
 }
 
 /**
- * The conversation `-c` continues: the most recently updated one. A conversation file that cannot
- * be read and was written after that one may well be the conversation meant, so it is an error
- * naming the file (the store's own), never skipped silently. Older unreadable files are skipped.
- * None at all: exit 4.
+ * The conversation `-c` continues: the most recently updated one, by the `updated_at` each file holds (never by file
+ * times, which a copy, a restore or `touch` change). A conversation file that cannot be read and was modified after
+ * that one may well be the conversation meant, so it is an error naming the file (the store's own), never skipped
+ * silently. Older unreadable files are skipped. None at all: exit 4.
+ *
+ * Asked of the store's index as it is first (no stat per file); when the file it names no longer holds what the
+ * index said (rewritten in place by hand) or it knows of none, asked again of the index verified against every file.
  */
 export async function latestConversation(store: ConversationStore): Promise<Conversation> {
-  const {conversation} = await store.latest()
-  const since = conversation ? Date.parse(conversation.updated_at) : Number.NEGATIVE_INFINITY
-  // load() of an unreadable file throws, naming it; a readable one (renamed, say) is just older.
-  for (const id of await store.changedSince(since)) if (id !== conversation?.id) await store.load(id)
-  if (!conversation) {
+  return (await latestIn(store, true)) ?? (latestIn(store, false) as Promise<Conversation>)
+}
+
+/** latestConversation() from the index trusted or verified; undefined when the trusted one cannot be sure. */
+async function latestIn(store: ConversationStore, trust: boolean): Promise<Conversation | undefined> {
+  const {latest, unreadable} = await store.latestEntry({trust})
+  const since = latest ? Date.parse(latest.updated_at) : Number.NEGATIVE_INFINITY
+  // load() of an unreadable file throws, naming it (and if it was fixed meanwhile, it is just older).
+  for (const file of unreadable) if (file.mtimeMs > since) await store.load(file.id)
+  if (!latest) {
+    if (trust) return undefined
     throw new CliError(
       'No saved conversation to continue: chats from a terminal are saved, others with --save (see: groq conversations list)',
       ExitCode.notFound,
     )
   }
-  return conversation
+  const conversation = await store.load(latest.id)
+  return !trust || conversation.updated_at === latest.updated_at ? conversation : undefined
 }
 
 export interface ContinuedTurn {

@@ -1,3 +1,4 @@
+import {createRequire} from 'node:module'
 import {StringDecoder} from 'node:string_decoder'
 
 import {CliError, networkCause, TimeoutError} from '../core/errors.js'
@@ -19,6 +20,8 @@ export interface StreamCallbacks {
 }
 
 export interface StreamOptions extends StreamCallbacks {
+  /** false: the caller writes the answer out as it comes and will not read it again; it is not kept (ChunkAssembler). */
+  keepText?: boolean
   /** Abort (Ctrl-C): reading stops and the result says `interrupted`. */
   signal?: AbortSignal
   /** No byte for this long ends the stream with a network error (exit 6). */
@@ -71,8 +74,9 @@ export type Body = NodeJS.ReadableStream
  * - the signal aborted (Ctrl-C): returns with `interrupted: true` and the partial answer.
  */
 export async function readChatStream(body: Body, options: StreamOptions = {}): Promise<StreamResult> {
+  holdYoungGeneration()
   const {onChunk, onDelta, onReasoning, signal} = options
-  const assembler = new ChunkAssembler()
+  const assembler = new ChunkAssembler({keepText: options.keepText})
   let done = false
   let content = ''
   let reasoning = ''
@@ -179,6 +183,25 @@ export async function readChatStream(body: Body, options: StreamOptions = {}): P
     )
   }
   return {assembler, firstDeltaAt, interrupted: false}
+}
+
+const require = createRequire(import.meta.url)
+let youngGenerationHeld = false
+
+/**
+ * Keeps V8's young generation at the size start-up left it (4 MB) for the rest of the process. V8 doubles it, up to
+ * 32 MB, each time the bytes that survived its collections add up to its size; a stream allocates a few hundred
+ * bytes a chunk that die at once, but over a long answer the few that survive each collection add up, and the
+ * doubled young generation is ~15 MB of resident memory the parse-and-drop work of a stream does not need
+ * (bench/PERF.md: peak RSS at 300k tokens). Set when the first stream starts, not at start-up
+ * (`--max-semi-space-size` can only be given before V8 starts, for every command): V8 reads the growth factor
+ * each time it would grow, so this holds from here on. It leaves the flag hash V8 checks code caches against as it
+ * was (test/unit/chat-stream.test.ts checks that, and that V8 prints nothing).
+ */
+export function holdYoungGeneration(): void {
+  if (youngGenerationHeld) return
+  youngGenerationHeld = true
+  ;(require('node:v8') as typeof import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1')
 }
 
 const formatMs = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`)

@@ -84,6 +84,7 @@ export function createSendTurn(client: GroqClient, sendOptions: SendTurnOptions 
     }
     const result = await readChatStream(await nodeBody(response.body), {
       idleTimeoutMs: sendOptions.idleTimeoutMs,
+      keepText: options.keepText,
       onChunk: options.onChunk,
       onDelta: options.onDelta,
       onReasoning: options.onReasoning,

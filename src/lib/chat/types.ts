@@ -26,6 +26,11 @@ export interface Usage {
 }
 
 export interface TurnOptions {
+  /**
+   * false: the answer text is only written out as it arrives (onDelta), never read from the result: a streamed
+   * answer is then not kept, and the result's message and completion have `content: null`. Default true.
+   */
+  keepText?: boolean
   /** Called with each raw chunk (the JSON text of one SSE `data:` line) as it arrives; streaming only. */
   onChunk?(data: string): void
   /** Called with each piece of answer text the moment it arrives. */

@@ -249,6 +249,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       color: this.color,
       format: this.outputFormat,
       stdoutIsTTY: isStdoutTTY(this.io),
+      width: this.io.stdout.columns,
     })
     if (textOut) await this.writeStdout(textOut)
   }

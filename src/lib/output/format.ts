@@ -1,5 +1,6 @@
 import type {OutputFormat} from '../core/config.js'
 import {formatJsonText} from './json-text.js'
+import {layoutTable, tableCell} from './table.js'
 import type {Column, Humanize, Result} from './types.js'
 
 export interface RenderOptions {
@@ -7,6 +8,8 @@ export interface RenderOptions {
   format: OutputFormat
   /** Pretty JSON on a TTY, compact when piped: jq reads either. */
   stdoutIsTTY: boolean
+  /** The terminal's width: a table wider than it is narrowed to fit (on a TTY only). */
+  width?: number
 }
 
 /** Table on a TTY, plain rows when piped, unless the user or config chose. */
@@ -31,7 +34,7 @@ export async function render(result: Result, options: RenderOptions): Promise<st
       return renderPlain(result)
     }
     case 'table': {
-      return renderTable(result, options.color)
+      return renderTable(result, options.color, options.stdoutIsTTY ? options.width : undefined)
     }
   }
 }
@@ -108,35 +111,24 @@ function formatDate(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')
 }
 
-async function renderTable(result: Result, color: boolean): Promise<string> {
+function renderTable(result: Result, color: boolean, width: number | undefined): string {
   if (result.kind === 'text') return withNewline(result.text)
-  const bold = (value: string) => (color ? `\u001B[1m${value}\u001B[22m` : value)
-  let rows: string[][]
   if (result.kind === 'list') {
     if (result.items.length === 0) return ''
     const columns = result.columns as Column<unknown>[]
-    rows = [
-      columns.map((column) => bold(column.header.toUpperCase())),
-      ...result.items.map((item) =>
-        columns.map((column) => truncate(humanize(column.value(item), column.humanize), column.truncate)),
+    return layoutTable({
+      bold: color ? 'header' : undefined,
+      header: columns.map((column) => column.header.toUpperCase()),
+      rows: result.items.map((item) =>
+        columns.map((column) => truncate(tableCell(humanize(column.value(item), column.humanize)), column.truncate)),
       ),
-    ]
-  } else {
-    rows = presentFields(result.fields as Column<unknown>[], result.data).map((field) => [
-      bold(field.header),
-      humanize(field.value(result.data), field.humanize),
-    ])
+      width,
+    })
   }
-  // `table` is only loaded when a table is printed.
-  const {getBorderCharacters, table} = await import('table')
-  return table(rows, {
-    border: getBorderCharacters('void'),
-    columnDefault: {paddingLeft: 0, paddingRight: 2},
-    drawHorizontalLine: () => false,
+  const fields = presentFields(result.fields as Column<unknown>[], result.data)
+  return layoutTable({
+    bold: color ? 'keys' : undefined,
+    rows: fields.map((field) => [field.header, tableCell(humanize(field.value(result.data), field.humanize))]),
+    width,
   })
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .filter((line, index, lines) => line !== '' || index < lines.length - 1)
-    .join('\n')
-    .concat('\n')
 }

@@ -1,0 +1,103 @@
+import type {Conversation, Usage} from './types.js'
+
+/**
+ * One saved conversation's file, `<id>.json`: its format (what `serialize` writes), the checks a file must pass to
+ * be used (`parseConversation`), and its summary (what `conversations list` shows and the store's index keeps).
+ * The store (conversations.ts) owns where the files are and when they are written; its index
+ * (conversation-index.ts) reads files through `parseConversation` too, so both judge a file alike.
+ */
+
+export const CONVERSATION_VERSION = 1
+
+export const ID_PATTERN = /^[0-9a-z]{8}-[0-9a-z]{4}$/
+export const FILE_PATTERN = /^([0-9a-z]{8}-[0-9a-z]{4})\.json$/
+
+/** The short form `list --json` prints: everything but the messages and parameters. */
+export interface ConversationSummary {
+  created_at: string
+  id: string
+  messages: number
+  model: string
+  name: null | string
+  updated_at: string
+  usage: Usage
+}
+
+/** What reading `<id>.json` gave: the conversation, or why it cannot be used. */
+export type ReadOutcome = {conversation: Conversation; ok: true} | {ok: false; reason: string}
+
+export function summarize(conversation: Conversation): ConversationSummary {
+  return {
+    created_at: conversation.created_at,
+    id: conversation.id,
+    messages: conversation.messages.length,
+    model: conversation.model,
+    name: conversation.name ?? null,
+    updated_at: conversation.updated_at,
+    usage: conversation.usage,
+  }
+}
+
+/** Most recently updated first; the same time: the later id (created later) first. */
+export const byUpdatedDesc = (a: {id: string; updated_at: string}, b: {id: string; updated_at: string}) =>
+  Date.parse(b.updated_at) - Date.parse(a.updated_at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+
+/** Checks the parsed JSON of `<id>.json`; returns why it is not a conversation, or undefined. */
+export function problemWith(value: unknown, id: string): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object'
+  const record = value as Record<string, unknown>
+  if (typeof record.version === 'number' && record.version > CONVERSATION_VERSION) {
+    return `written by a newer version of groq (format version ${record.version})`
+  }
+  if (record.version !== CONVERSATION_VERSION) return `unknown format version ${JSON.stringify(record.version)}`
+  if (record.id !== id) return `its id ${JSON.stringify(record.id)} does not match the file name`
+  if (typeof record.model !== 'string') return 'no "model" string'
+  if (!Array.isArray(record.messages)) return 'no "messages" array'
+  const badMessage = record.messages.findIndex(
+    (message) => !message || typeof message !== 'object' || typeof (message as {role?: unknown}).role !== 'string',
+  )
+  if (badMessage !== -1) return `messages[${badMessage}] has no "role"`
+  for (const key of ['created_at', 'updated_at']) {
+    if (typeof record[key] !== 'string' || Number.isNaN(Date.parse(record[key] as string)))
+      return `no valid "${key}" timestamp`
+  }
+  if (record.name !== undefined && typeof record.name !== 'string') return '"name" is not a string'
+  for (const key of ['params', 'usage']) {
+    if (!record[key] || typeof record[key] !== 'object' || Array.isArray(record[key])) return `no "${key}" object`
+  }
+  return undefined
+}
+
+/** The text of `<id>.json`, checked. */
+export function parseConversation(raw: string, id: string): ReadOutcome {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch (error) {
+    return {ok: false, reason: `not valid JSON (${(error as Error).message})`}
+  }
+  const problem = problemWith(parsed, id)
+  return problem ? {ok: false, reason: problem} : {conversation: parsed as Conversation, ok: true}
+}
+
+/** Why a file could not be read at all (EACCES, EISDIR, …), in the words `list` and `load` use. */
+export const unreadableReason = (error: unknown): string =>
+  `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`
+
+/** The stored JSON text, keys in a fixed order (metadata first, messages last) so the file reads well in a pager. */
+export function serialize(conversation: Conversation): string {
+  const {created_at, id, messages, model, name, params, updated_at, usage, version, ...rest} = conversation
+  const ordered = {
+    version,
+    id,
+    ...(name === undefined ? {} : {name}),
+    model,
+    created_at,
+    updated_at,
+    params,
+    usage,
+    ...rest,
+    messages,
+  }
+  return JSON.stringify(ordered, null, 2) + '\n'
+}

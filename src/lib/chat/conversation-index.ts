@@ -1,0 +1,533 @@
+import {
+  closeSync,
+  constants as fs,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs'
+import {basename, dirname, join} from 'node:path'
+
+import {writeFileAtomic} from '../core/atomic-write.js'
+import {CliError} from '../core/errors.js'
+import {
+  byUpdatedDesc,
+  type ConversationSummary,
+  FILE_PATTERN,
+  parseConversation,
+  summarize,
+  unreadableReason,
+} from './conversation-file.js'
+
+/**
+ * The conversation store's index: `conversations.index` beside the folder of conversation files, so that listing,
+ * `chat -c` and names need not parse every file (seconds at 10,000 conversations; bench/scale.mjs).
+ *
+ * It holds each file's summary (or why it cannot be used) with the file's fingerprint (size, mtime, ctime, inode),
+ * and the folder's own state (mtime, ctime, inode), which changes whenever a file is added, removed or renamed in it.
+ *
+ * - Verifying (`conversations list`, and whenever the folder is not as the index last saw it) stats every file and
+ *   reads the ones whose fingerprint differs or that are new: copied in, restored, touched, edited by hand. A file
+ *   changed within the last SETTLED_MS is read but its fingerprint is not kept (a second change within the
+ *   timestamp's resolution could keep it), so the next verification reads it again.
+ * - Trusting (`chat -c`, names): while the folder is as the index last saw it, no file was added, removed or
+ *   renamed, and the index is taken as it is, without a stat per file (10,000 stats cost more than the rest of
+ *   `chat -c`); only the few files that cannot be used are checked, since what is said of them depends on their
+ *   times. groq's own saves change the folder (a temp file, a rename, a lock file), so each one appends what it
+ *   wrote and the folder's state before and after: the index follows them without a verification.
+ *
+ * The file is lines: a header with the folder's state, then entries, then what was appended since (saves, removals,
+ * verifications), replayed in order. A process that appends to it while another rewrites it loses its lines, and a
+ * change to the folder between two logged ones breaks the chain of states: either way the folder no longer matches
+ * and the next reader verifies. So no lock: whoever writes, a reader never trusts an index the folder contradicts.
+ * Every line ends in a tab and a dot: a line without it was cut short (a crash while appending), and an index with
+ * such a line is verified and rewritten, never trusted. It is rewritten (atomically) when it is missing, when a
+ * verification finds much changed, or when the appended lines grow long.
+ *
+ * What trusting cannot see: a file rewritten in place (its inode kept: `echo >`, some editors) leaves the folder as
+ * it was. The store checks what it answers with against the file it then reads (a name, the latest's updated_at)
+ * and verifies when they differ; another file rewritten in place to a newer updated_at is seen at the next
+ * verification (any `conversations list`, or any other change to the folder). Nor can it see a change another
+ * program makes within a groq save's own (the same milliseconds), which the save's line then covers; on Linux
+ * before 6.13 (coarse timestamps) that holds for a few milliseconds after it too.
+ */
+
+const HEADER = 'groq conversation index 2'
+/** The end of every line: a line without it was cut short. */
+const END = '\t.'
+const SETTLED_MS = 2000
+
+/** One conversation file as indexed. */
+interface Entry {
+  /** The file's fingerprint; ino -1: not settled when read, so a verification reads it again. */
+  ctimeMs: number
+  id: string
+  ino: number
+  mtimeMs: number
+  /** JSON: the summary without its id, or (a string) why the file cannot be used. */
+  payload: string
+  size: number
+  /** The summary's updated_at; '' when the file cannot be used. */
+  updatedAt: string
+}
+
+export interface UnreadableFile {
+  id: string
+  mtimeMs: number
+  reason: string
+}
+
+export interface StoreScan {
+  /** Every readable conversation, most recently updated first. */
+  summaries: ConversationSummary[]
+  /** Files named like conversations that cannot be used, most recently modified first. */
+  unreadable: UnreadableFile[]
+}
+
+export interface StoreLatest {
+  /** The readable conversation updated last. */
+  latest?: {id: string; updated_at: string}
+  unreadable: UnreadableFile[]
+}
+
+/** `<store>.index`, beside the store's folder (so listing the folder shows only conversations). */
+export const indexPath = (dir: string): string => join(dirname(dir), `${basename(dir)}.index`)
+
+/** The folder's state, or undefined when it does not exist (or on a file system whose times have whole seconds). */
+export function folderState(dir: string): string | undefined {
+  const stats = statSync(dir, {throwIfNoEntry: false})
+  if (!stats) return undefined
+  // Times to the second (FAT, some network mounts): two changes within one second look alike. Never trusted.
+  if (stats.mtimeMs % 1000 === 0) return undefined
+  return `${stats.mtimeMs}:${stats.ctimeMs}:${stats.ino}`
+}
+
+// ---- reading the index -----------------------------------------------------------------------------------------
+
+/**
+ * The index file as read: its header, where its body (the entries of the last rewrite) lies, and what the lines
+ * appended after the body say. The body is decoded only as far as it is needed.
+ */
+interface IndexFile {
+  /** Lines after the body. */
+  appended: number
+  /** Byte offsets of the body: its entries, the unusable files first, then newest updated_at first. */
+  body: {end: number; start: number}
+  /** The file's first bytes: all of them, or (read for its head) the header and the top of the body. */
+  buffer: Buffer
+  /** Entries in the body. */
+  count: number
+  /** A line was not whole (a crash while it was written): verified and rewritten, never trusted. */
+  damaged: boolean
+  /** The folder as the last line that spoke of it left it; undefined when a change was not logged. */
+  folder: string | undefined
+  /** The appended lines' last word on each id: its entry, or null when it was removed. */
+  tail: Map<string, Entry | null>
+}
+
+type Line =
+  | {entry: Entry; kind: 'E'}
+  | {folder: string | undefined; kind: 'V'}
+  | {after: string; before: string; kind: 'F'}
+  | {id: string; kind: 'D'}
+
+/** One line's meaning; undefined when it was cut short or is not ours. */
+function parseLine(text: string): Line | undefined {
+  if (!text.endsWith(END)) return undefined
+  const fields = text.slice(0, -END.length).split('\t')
+  switch (fields[0]) {
+    case 'E': {
+      if (fields.length !== 8) return undefined
+      const [, id, size, mtimeMs, ctimeMs, ino, updatedAt, payload] = fields
+      const entry = {ctimeMs: +ctimeMs, id, ino: +ino, mtimeMs: +mtimeMs, payload, size: +size, updatedAt}
+      return {entry, kind: 'E'}
+    }
+    case 'D': {
+      return fields.length === 2 ? {id: fields[1], kind: 'D'} : undefined
+    }
+    case 'F': {
+      return fields.length === 3 ? {after: fields[2], before: fields[1], kind: 'F'} : undefined
+    }
+    case 'V': {
+      return fields.length === 2 ? {folder: fields[1] || undefined, kind: 'V'} : undefined
+    }
+    default: {
+      return undefined
+    }
+  }
+}
+
+/** The index as it is now; with `head`, only the first `head` bytes of it and the lines after the body. */
+function readIndex(dir: string, head = Number.POSITIVE_INFINITY): IndexFile | undefined {
+  let fd: number
+  try {
+    fd = openSync(indexPath(dir), 'r')
+  } catch {
+    return undefined
+  }
+  let buffer: Buffer
+  let appended: string
+  try {
+    const size = fstatSync(fd).size
+    buffer = readAt(fd, 0, Math.min(size, head))
+    const end = bodyEnd(buffer)
+    if (end === undefined || end > size) return undefined // damaged or cut: rebuilt
+    appended = end <= buffer.length ? buffer.toString('utf8', end) : readAt(fd, end, size).toString('utf8')
+  } catch {
+    return undefined // not a file (EISDIR), or unreadable: the files are read instead
+  } finally {
+    closeSync(fd)
+  }
+  const headerEnd = buffer.indexOf(10)
+  const [, folder, end, count] = buffer.toString('utf8', 0, headerEnd - END.length).split('\t')
+  const file: IndexFile = {
+    appended: 0,
+    body: {end: Number(end), start: headerEnd + 1},
+    buffer,
+    count: Number(count),
+    damaged: false,
+    folder: folder || undefined,
+    tail: new Map(),
+  }
+  for (const text of appended.split('\n')) {
+    if (text === '') continue
+    file.appended++
+    const parsed = parseLine(text)
+    if (!parsed) {
+      file.damaged = true // cut short by a crash: what it said is unknown
+      continue
+    }
+    switch (parsed.kind) {
+      case 'E': {
+        file.tail.set(parsed.entry.id, parsed.entry)
+        break
+      }
+      case 'D': {
+        file.tail.set(parsed.id, null)
+        break
+      }
+      case 'F': {
+        // A groq save or removal: the folder went from before to after. Unbroken only if it left off there.
+        const unbroken = file.folder !== undefined && file.folder === parsed.before && parsed.after !== '-'
+        file.folder = unbroken ? parsed.after : undefined
+        break
+      }
+      case 'V': {
+        file.folder = parsed.folder
+        break
+      }
+    }
+  }
+  return file
+}
+
+/** Where the body ends (in bytes), if the header is whole and ours. */
+function bodyEnd(buffer: Buffer): number | undefined {
+  const headerEnd = buffer.indexOf(10)
+  if (headerEnd === -1) return undefined
+  const header = buffer.toString('utf8', 0, headerEnd)
+  if (!header.endsWith(END)) return undefined
+  const [name, , end] = header.slice(0, -END.length).split('\t')
+  // Damaged, or another version's: rebuilt. The body ends after the header, at the end of a line.
+  return name === HEADER && Number(end) > headerEnd ? Number(end) : undefined
+}
+
+function readAt(fd: number, start: number, end: number): Buffer {
+  const buffer = Buffer.allocUnsafe(Math.max(end - start, 0))
+  let done = 0
+  while (done < buffer.length) {
+    const read = readSync(fd, buffer, done, buffer.length - done, start + done)
+    if (read === 0) return buffer.subarray(0, done)
+    done += read
+  }
+  return buffer
+}
+
+/**
+ * The body's entries in order, decoded one line at a time (the caller may stop early). An index read for its head
+ * ends where its bytes do: `file.buffer` shorter than the body.
+ */
+function* bodyEntries(file: IndexFile): Generator<Entry> {
+  const {buffer} = file
+  for (let at = file.body.start; at < file.body.end;) {
+    const end = buffer.indexOf(10, at)
+    if (end === -1 || end >= file.body.end) {
+      if (buffer.length < file.body.end) return // the head's end
+      file.damaged = true // the body's last line without its newline: not as a rewrite wrote it
+      return
+    }
+    const parsed = parseLine(buffer.toString('utf8', at, end))
+    at = end + 1
+    if (parsed?.kind === 'E') yield parsed.entry
+    else file.damaged = true // written whole by a rewrite: only a hand could have broken it
+  }
+}
+
+/** Every entry: the body's, as the appended lines left them. */
+function allEntries(file: IndexFile): Map<string, Entry> {
+  const entries = new Map<string, Entry>()
+  for (const entry of bodyEntries(file)) entries.set(entry.id, entry)
+  for (const [id, entry] of file.tail) {
+    if (entry) entries.set(id, entry)
+    else entries.delete(id)
+  }
+  return entries
+}
+
+/** What `chat -c` reads of the index: its header and the top of its body (a few hundred entries). */
+const HEAD_BYTES = 64 * 1024
+
+/** Rewritten once the appended lines outgrow an eighth of the body (64 at least). */
+const outgrown = (file: IndexFile) => file.appended > Math.max(64, file.count / 8)
+
+function summaryOf(entry: Entry): ConversationSummary | UnreadableFile {
+  const value = JSON.parse(entry.payload) as Omit<ConversationSummary, 'id'> | string
+  if (typeof value === 'string') return {id: entry.id, mtimeMs: entry.mtimeMs, reason: value}
+  // Keys in summarize()'s order: what `list --json` prints.
+  return {
+    created_at: value.created_at,
+    id: entry.id,
+    messages: value.messages,
+    model: value.model,
+    name: value.name,
+    updated_at: value.updated_at,
+    usage: value.usage,
+  }
+}
+
+const newestFirst = (a: UnreadableFile, b: UnreadableFile) => b.mtimeMs - a.mtimeMs || (a.id < b.id ? 1 : -1)
+
+// ---- verifying and writing --------------------------------------------------------------------------------------
+
+const entryLine = (entry: Entry) =>
+  `E\t${entry.id}\t${entry.size}\t${entry.mtimeMs}\t${entry.ctimeMs}\t${entry.ino}\t${entry.updatedAt}\t${entry.payload}${END}\n`
+const line = (...fields: string[]) => `${fields.join('\t')}${END}\n`
+
+/** The entry for a file, read from it. */
+function readEntry(
+  file: string,
+  id: string,
+  stats: {ctimeMs: number; ino: number; mtimeMs: number; size: number},
+  now: number,
+): Entry {
+  let payload: string
+  let updatedAt = ''
+  let raw: string | undefined
+  try {
+    raw = readFileSync(file, 'utf8')
+  } catch (error) {
+    payload = JSON.stringify(unreadableReason(error))
+  }
+  if (raw !== undefined) {
+    const outcome = parseConversation(raw, id)
+    if (outcome.ok) {
+      const {id: _id, ...summary} = summarize(outcome.conversation)
+      payload = JSON.stringify(summary)
+      updatedAt = summary.updated_at
+    } else payload = JSON.stringify(outcome.reason)
+  }
+  const settled = now - Math.max(stats.mtimeMs, stats.ctimeMs) > SETTLED_MS
+  return {
+    ctimeMs: stats.ctimeMs,
+    id,
+    ino: settled ? stats.ino : -1,
+    mtimeMs: stats.mtimeMs,
+    payload: payload!,
+    size: stats.size,
+    updatedAt,
+  }
+}
+
+/** Brings the index up to date from the files (a stat each; the changed ones read), and records what changed. */
+async function verify(dir: string, file: IndexFile | undefined, now: number): Promise<Map<string, Entry>> {
+  const folder = folderState(dir) // before the listing: a change while we read leaves the folder newer than this
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map()
+    throw new CliError(`Cannot read the conversations directory ${dir}: ${(error as Error).message}`)
+  }
+  const known = file ? allEntries(file) : new Map<string, Entry>()
+  const entries = new Map<string, Entry>()
+  const changed: Entry[] = []
+  for (const name of names) {
+    const id = FILE_PATTERN.exec(name)?.[1]
+    if (id === undefined) continue
+    const path = join(dir, name)
+    const stats = statSync(path, {throwIfNoEntry: false})
+    if (!stats) continue // removed meanwhile
+    let entry = known.get(id)
+    if (
+      !entry ||
+      entry.size !== stats.size ||
+      entry.mtimeMs !== stats.mtimeMs ||
+      entry.ctimeMs !== stats.ctimeMs ||
+      entry.ino !== stats.ino
+    ) {
+      entry = readEntry(path, id, stats, now)
+      changed.push(entry)
+    }
+    entries.set(id, entry)
+  }
+  const removed = [...known.keys()].filter((id) => !entries.has(id))
+  if (!file || file.damaged || changed.length + removed.length + file.appended > Math.max(64, entries.size / 8)) {
+    if (entries.size > 0 || file) await rewrite(dir, entries, folder)
+  } else if (changed.length > 0 || removed.length > 0 || file.folder !== folder) {
+    append(dir, line('V', folder ?? '') + changed.map(entryLine).join('') + removed.map((id) => line('D', id)).join(''))
+  }
+  return entries
+}
+
+/** Unusable files first (by id), then newest updated_at first: the latest conversation is near the top. */
+const bodyOrder = (a: Entry, b: Entry) =>
+  (a.updatedAt === '' ? 0 : 1) - (b.updatedAt === '' ? 0 : 1) ||
+  (a.updatedAt === '' ? (a.id < b.id ? -1 : 1) : byUpdatedDesc(entrySummary(a), entrySummary(b)))
+const entrySummary = (entry: Entry) => ({id: entry.id, updated_at: entry.updatedAt})
+
+async function rewrite(dir: string, entries: Map<string, Entry>, folder: string | undefined): Promise<void> {
+  const body = [...entries.values()].sort(bodyOrder).map(entryLine).join('')
+  // The header says where the body ends (in bytes, the header included), so appended lines are found without it.
+  let header = ''
+  for (let width = 1; ; width++) {
+    header = line(HEADER, folder ?? '', '0'.repeat(width), String(entries.size))
+    const end = Buffer.byteLength(header) + Buffer.byteLength(body)
+    if (String(end).length === width) {
+      header = line(HEADER, folder ?? '', String(end), String(entries.size))
+      break
+    }
+  }
+  // A cache: a store whose index cannot be written (a read-only disk, a full one) is read from its files.
+  await writeFileAtomic(indexPath(dir), header + body, 0o600).catch(() => {})
+}
+
+/**
+ * Appends to an existing index, in one write (lines from two processes never interleave), starting a new line (a
+ * line cut short by a crash stays apart, and is skipped).
+ */
+function append(dir: string, text: string): void {
+  let fd: number | undefined
+  try {
+    fd = openSync(indexPath(dir), fs.O_WRONLY | fs.O_APPEND)
+    writeSync(fd, '\n' + text)
+  } catch {
+    // no index (the next reader builds it), or it cannot be written: the next reader verifies
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}
+
+// ---- what the store asks ----------------------------------------------------------------------------------------
+
+/** Whether the index can be taken as it is: whole, and the folder as its lines left it. */
+const trustworthy = (dir: string, file: IndexFile | undefined): file is IndexFile =>
+  file !== undefined && !file.damaged && file.folder !== undefined && file.folder === folderState(dir)
+
+/**
+ * Whether the files that cannot be used are as indexed. They are few, and what is said of them depends on their
+ * times (`chat -c` stops at one modified after the latest conversation), which a `touch` changes without the folder.
+ */
+function unusableUnchanged(dir: string, entries: Iterable<Entry>): boolean {
+  for (const entry of entries) {
+    if (entry.updatedAt !== '') continue
+    const stats = statSync(join(dir, `${entry.id}.json`), {throwIfNoEntry: false})
+    if (!stats || stats.mtimeMs !== entry.mtimeMs || stats.ctimeMs !== entry.ctimeMs || stats.size !== entry.size)
+      return false
+  }
+  return true
+}
+
+/** The index as the files are now: verified (a stat per file), or trusted while the folder is as it last saw it. */
+async function current(dir: string, trust: boolean, now: number): Promise<Map<string, Entry>> {
+  const file = readIndex(dir)
+  if (trust && trustworthy(dir, file)) {
+    const entries = allEntries(file)
+    if (!file.damaged && unusableUnchanged(dir, entries.values())) {
+      if (outgrown(file)) await rewrite(dir, entries, file.folder)
+      return entries
+    }
+  }
+  return verify(dir, file, now)
+}
+
+/** Every conversation's summary and the unusable files, verified against the files. */
+export async function scanStore(dir: string, options: {now?: number; trust?: boolean} = {}): Promise<StoreScan> {
+  const entries = await current(dir, options.trust ?? false, options.now ?? Date.now())
+  const summaries: ConversationSummary[] = []
+  const unreadable: UnreadableFile[] = []
+  for (const entry of entries.values()) {
+    const value = summaryOf(entry)
+    if ('reason' in value) unreadable.push(value)
+    else summaries.push(value)
+  }
+  return {summaries: summaries.sort(byUpdatedDesc), unreadable: unreadable.sort(newestFirst)}
+}
+
+/**
+ * The conversation updated last and the unusable files: from the index trusted, or verified. Trusted, it reads only
+ * the top of the body (the unusable files, then the newest entry no appended line changed) and the appended lines.
+ */
+export async function latestInStore(dir: string, options: {now?: number; trust?: boolean} = {}): Promise<StoreLatest> {
+  const now = options.now ?? Date.now()
+  const file = options.trust ? readIndex(dir, HEAD_BYTES) : undefined
+  let candidates: Iterable<Entry> | undefined
+  if (file && trustworthy(dir, file) && !outgrown(file)) {
+    const top: Entry[] = []
+    for (const entry of bodyEntries(file)) {
+      if (file.tail.has(entry.id)) continue
+      top.push(entry)
+      if (entry.updatedAt !== '') break // the newest the appended lines left as it was
+    }
+    // Stopped at a readable entry, or read the whole body; else the head was too short: everything is read.
+    const reachedTop = (top.length > 0 && top.at(-1)!.updatedAt !== '') || file.buffer.length >= file.body.end
+    const tail = [...file.tail.values()].filter((entry): entry is Entry => entry !== null)
+    if (reachedTop && !file.damaged && unusableUnchanged(dir, [...top, ...tail])) candidates = [...top, ...tail]
+  }
+  candidates ??= (await current(dir, options.trust ?? false, now)).values()
+  let latest: Entry | undefined
+  const unreadable: UnreadableFile[] = []
+  for (const entry of candidates) {
+    if (entry.updatedAt === '') unreadable.push(summaryOf(entry) as UnreadableFile)
+    else if (!latest || byUpdatedDesc(entrySummary(entry), entrySummary(latest)) < 0) latest = entry
+  }
+  return {
+    latest: latest && {id: latest.id, updated_at: latest.updatedAt},
+    unreadable: unreadable.sort(newestFirst),
+  }
+}
+
+/**
+ * After groq wrote or removed `<id>.json` (`before`: the folder's state before it started): appends what changed,
+ * so the index follows without a verification. Without an index, or if the folder changed otherwise, nothing is
+ * appended that a reader would trust.
+ */
+export function logChange(
+  dir: string,
+  before: string | undefined,
+  id: string,
+  conversation?: Parameters<typeof summarize>[0],
+): void {
+  const after = folderState(dir)
+  let record = line('F', before ?? '-', after ?? '-')
+  if (conversation) {
+    const stats = statSync(join(dir, `${id}.json`), {throwIfNoEntry: false})
+    if (!stats) return
+    const {id: _id, ...summary} = summarize(conversation)
+    // Just written: not settled (ino -1), so a verification reads it once more.
+    record += entryLine({
+      ctimeMs: stats.ctimeMs,
+      id,
+      ino: -1,
+      mtimeMs: stats.mtimeMs,
+      payload: JSON.stringify(summary),
+      size: stats.size,
+      updatedAt: summary.updated_at,
+    })
+  } else {
+    record += line('D', id)
+  }
+  append(dir, record)
+}
