@@ -55,7 +55,7 @@ import {
  * before 6.13 (coarse timestamps) that holds for a few milliseconds after it too.
  */
 
-const HEADER = 'groq conversation index 2'
+const HEADER = 'groq conversation index 3'
 /** The end of every line: a line without it was cut short. */
 const END = '\t.'
 const SETTLED_MS = 2000
@@ -293,6 +293,7 @@ function summaryOf(entry: Entry): ConversationSummary | UnreadableFile {
     messages: value.messages,
     model: value.model,
     name: value.name,
+    title: value.title,
     updated_at: value.updated_at,
     usage: value.usage,
   }
