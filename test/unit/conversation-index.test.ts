@@ -107,7 +107,7 @@ describe('the conversation index, verified', () => {
     })
     expect(unreadable).toEqual([])
     expect(indexPath(store.dir)).toBe(`${store.dir}.index`)
-    expect(text()).toMatch(/^groq conversation index 3\t[\d.]+:[\d.]+:\d+\t\d+\t5\t\.\n/)
+    expect(text()).toMatch(/^groq conversation index 4\t[\d.]+:[\d.]+:\d+\t\d+\t5\t\.\n/)
     expect([...entries().keys()].sort()).toEqual(ids(summaries).sort())
     expect(statSync(indexPath(store.dir)).mode & 0o777).toBe(0o600)
   })

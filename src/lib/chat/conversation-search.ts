@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 
 import {UsageError} from '../core/errors.js'
-import {byUpdatedDesc, type ConversationSummary, parseConversation, summarize} from './conversation-file.js'
+import {type ConversationSummary, parseConversation, sortNewestFirst, summarize} from './conversation-file.js'
 import type {ConversationStore} from './conversations.js'
 import {contentText} from './transcript.js'
 import type {ChatMessage} from './types.js'
@@ -59,7 +59,7 @@ export async function searchConversations(store: ConversationStore, text: string
     const matches = matchesIn(outcome.conversation.messages, pattern)
     if (matches.length > 0) hits.push({...summarize(outcome.conversation), matches})
   }
-  return {hits: hits.sort(byUpdatedDesc), warnings}
+  return {hits: sortNewestFirst(hits), warnings}
 }
 
 function matchesIn(messages: ChatMessage[], pattern: RegExp): MessageMatch[] {
