@@ -171,10 +171,10 @@ async function main() {
   }
 
   /** Wall ms of one run (stdout drained and discarded); a non-zero exit throws with stderr. */
-  function timed(argv) {
+  function timed(argv, runEnv = envOf(argv[0])) {
     return new Promise((resolve, reject) => {
       const started = performance.now()
-      const child = spawn(process.execPath, argv, {env: envOf(argv[0]), stdio: ['ignore', 'pipe', 'pipe']})
+      const child = spawn(process.execPath, argv, {env: runEnv, stdio: ['ignore', 'pipe', 'pipe']})
       let stderr = ''
       child.stdout.resume()
       child.stderr.on('data', (data) => (stderr += data))
@@ -276,6 +276,7 @@ async function main() {
             [`${name} -c`, []],
             [`${name} --conversation`, []],
             [`${name} list`, []],
+            [`${name} list empty`, []],
           ]),
         )
         for (let round = 0; round < count; round++) {
@@ -289,7 +290,12 @@ async function main() {
               walls[`${name} -c`].push(latestRun)
               ratios[name].push(latestRun / byId)
             }
-            if (ONLY.has('list')) walls[`${name} list`].push(await timed(list(builds[name])))
+            if (ONLY.has('list')) {
+              walls[`${name} list`].push(await timed(list(builds[name])))
+              // The same command on an empty store: what start-up alone costs in this round.
+              const empty = {...env, XDG_DATA_HOME: join(work, 'empty')}
+              walls[`${name} list empty`].push(await timed(list(builds[name]), empty))
+            }
           }
         }
         console.log(label)
@@ -310,6 +316,7 @@ async function main() {
       if (ONLY.has('list')) {
         for (const name of Object.keys(builds))
           report(`${name} conversations list (median ms)`, median(realistic.walls[`${name} list`]), 'ms')
+        report('groq conversations list, empty store (median ms)', median(realistic.walls['groq list empty']), 'ms')
         target('conversations list, median wall time', median(realistic.walls['groq list']) / 1000, 0.5, 's')
       }
 
