@@ -7,7 +7,7 @@
  *   npm run build && node bench/transfer.mjs [--size 1GiB] [--lines 1000000]
  * Targets (issue 10): peak RSS under 120 MB, throughput within 1.5x of curl, validation 200k lines/s.
  */
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {createWriteStream, mkdtempSync, rmSync, statSync} from 'node:fs'
 import {createServer} from 'node:http'
 import {tmpdir} from 'node:os'
@@ -79,6 +79,12 @@ await writeBig(source, SIZE)
 const api = await server(source)
 const env = {GROQ_API_KEY: 'gsk_bench', GROQ_BASE_URL: api.url, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config')}
 const bin = join(ROOT, 'bin', 'run.js')
+// Groq takes at most 100 MB per file (the CLI's default files.max_size); the bench's server takes any size.
+const setMax = spawnSync(process.execPath, [bin, 'config', 'set', 'files.max_size', String(SIZE * 2)], {
+  env: {...process.env, ...env},
+  encoding: 'utf8',
+})
+if (setMax.status !== 0) throw new Error(`config set files.max_size: ${setMax.stderr}`)
 const mb = SIZE / 1e6
 const rows = []
 try {
@@ -172,13 +178,17 @@ const jsonlPath = join(dir, 'requests.jsonl')
 }
 const {validateBatchFile} = await import(join(ROOT, 'dist', 'lib', 'batches', 'jsonl.js'))
 const started = process.hrtime.bigint()
+const cpuBefore = process.cpuUsage()
 const report = await validateBatchFile(jsonlPath)
 const seconds = Number(process.hrtime.bigint() - started) / 1e9
+const cpu = process.cpuUsage(cpuBefore)
+const cpuSeconds = (cpu.user + cpu.system) / 1e6
 if (report.problemCount !== 0 || report.lines !== LINES)
   throw new Error(`validation found ${report.problemCount} problems`)
 const linesPerSecond = LINES / seconds
 console.log(
-  `\nvalidate ${LINES.toLocaleString('en-US')} lines (${(statSync(jsonlPath).size / 1e6).toFixed(0)} MB): ${seconds.toFixed(2)} s, ${Math.round(linesPerSecond).toLocaleString('en-US')} lines/s`,
+  `\nvalidate ${LINES.toLocaleString('en-US')} lines (${(statSync(jsonlPath).size / 1e6).toFixed(0)} MB): ${seconds.toFixed(2)} s, ${Math.round(linesPerSecond).toLocaleString('en-US')} lines/s` +
+    ` (CPU ${cpuSeconds.toFixed(2)} s: ${Math.round(LINES / cpuSeconds).toLocaleString('en-US')} lines/s of CPU; on a busy machine the wall figure is the lower)`,
 )
 checks.push(['validation lines/s', linesPerSecond, 200_000, ' lines/s', true])
 

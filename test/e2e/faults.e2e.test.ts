@@ -233,7 +233,11 @@ describe('9. a closed stdout or SIGTERM in the middle of an answer', () => {
     expect(entries(join(home, 'data', 'groq'))).toEqual([])
   })
 
-  it('SIGTERM mid-download (-O): no file and no temp file left; exit 143', async () => {
+  // Ctrl-C (SIGINT, 130) and SIGTERM (143) take the same clean-up path (issue 10: Ctrl-C leaves no partial target).
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s mid-download (-O): no file and no temp file left; exit %i', async (signal, code) => {
     const started = await startFaultServer({
       routes: {
         'GET /openai/v1/files/file_1/content': fault.stallBody(
@@ -259,9 +263,9 @@ describe('9. a closed stdout or SIGTERM in the middle of an answer', () => {
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
     expect(entries(home).some((name) => name.includes('out.bin'))).toBe(true)
-    child.kill('SIGTERM')
+    child.kill(signal)
     const exitCode = await new Promise<null | number>((resolve) => child.on('close', (code) => resolve(code)))
-    expect(exitCode).toBe(143)
+    expect(exitCode).toBe(code)
     expect(stderr).toBe('')
     expect(entries(home).filter((name) => name.includes('out.bin'))).toEqual([])
   })

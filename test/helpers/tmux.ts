@@ -4,18 +4,53 @@
  * The CLI starts from an empty environment (only what the test gives, plus TERM), HOME/XDG_* under `home`, and the
  * wrapping shell prints `[exit N]` when it ends (tmux 3.3 sometimes leaves the exited process unreaped, so
  * #{pane_dead_status} is not used). Panes stay on screen after exit (remain-on-exit in the tmux.conf).
+ *
+ * Without tmux, as without Groq's spec (spec.ts): under CI the terminal tests fail (a CI that skips them proves
+ * nothing; .ci/run installs tmux from Debian), elsewhere they are skipped and the run ends with TMUX_NOTICE. Every
+ * test/pty file wraps its tests in `describeWithTmux` (a unit test checks that).
  */
 import {execFile, spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
+import {describe, it} from 'vitest'
 
 import {BIN, homeEnv, NODE, ROOT} from './cli.js'
+import {isCI} from './spec.js'
 
 const execFileAsync = promisify(execFile)
 
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0
+
+const TMUX_MISSING = 'tmux is not installed (Debian/Ubuntu: apt-get install tmux; macOS: brew install tmux)'
+
+/** The one line printed at the end of a run whose terminal tests were skipped. */
+export const TMUX_NOTICE = `Terminal tests (test/pty) skipped: ${TMUX_MISSING}.`
+
+/** Whether the terminal tests run ('run') or are skipped ('skip'); throws when tmux is missing under CI. */
+export function terminalTestsMode(tmuxFound: boolean = hasTmux, env: NodeJS.ProcessEnv = process.env): 'run' | 'skip' {
+  if (tmuxFound) return 'run'
+  if (isCI(env)) throw new Error(`${TMUX_MISSING}. CI is set, so the terminal tests (test/pty) may not be skipped.`)
+  return 'skip'
+}
+
+/** describe() for tests in a real terminal: without tmux one skipped test outside CI, a failing file under CI. */
+export function describeWithTmux(name: string, body: () => void): void {
+  if (terminalTestsMode() === 'run') {
+    describe(name, body)
+  } else {
+    describe.skip(name, () => {
+      it('needs tmux', () => {})
+    })
+  }
+}
+
+/** For the e2e global setup: the notice to print at the end of the run when the terminal tests skip (throws under CI). */
+export function tmuxNoticeAtEnd(): (() => void) | undefined {
+  if (terminalTestsMode() === 'run') return undefined
+  return () => process.stderr.write(`\n${TMUX_NOTICE}\n`)
+}
 
 const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`
 

@@ -7,10 +7,10 @@
 import {readFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {assertFreshBuild} from '../helpers/cli.js'
-import {createTerminal, hasTmux} from '../helpers/tmux.js'
+import {createTerminal, describeWithTmux} from '../helpers/tmux.js'
 
 const EVENTS = readFileSync(new URL('../fixtures/chat/markdown.sse', import.meta.url), 'utf8')
   .split('\n\n')
@@ -31,7 +31,7 @@ function closingFenceEvent(): number {
   })
 }
 
-describe.skipIf(!hasTmux && !process.env.CI)('groq chat renders markdown while it streams (tmux)', () => {
+describeWithTmux('groq chat renders markdown while it streams (tmux)', () => {
   const terminal = createTerminal()
   let server: Server
   let env: Record<string, string>
@@ -64,7 +64,6 @@ describe.skipIf(!hasTmux && !process.env.CI)('groq chat renders markdown while i
   })
 
   it('shows a spinner until the first token, renders line by line, and leaves the rendered answer', async () => {
-    expect(hasTmux, 'tmux is required on CI').toBe(true)
     await terminal.start('render', ['chat', '--no-save', 'how do I install it?'], env)
     const waiting = await terminal.until('render', 'the spinner', (text) =>
       text.includes('Waiting for llama-3.3-70b-versatile'),

@@ -4,12 +4,12 @@
  */
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {assertFreshBuild} from '../helpers/cli.js'
-import {createTerminal, hasTmux} from '../helpers/tmux.js'
+import {createTerminal, describeWithTmux} from '../helpers/tmux.js'
 
-describe.skipIf(!hasTmux && !process.env.CI)('groq models rm asks on a terminal (tmux, the built CLI)', () => {
+describeWithTmux('groq models rm asks on a terminal (tmux, the built CLI)', () => {
   const terminal = createTerminal()
   const requests: string[] = []
   let server: Server
@@ -43,7 +43,6 @@ describe.skipIf(!hasTmux && !process.env.CI)('groq models rm asks on a terminal 
   }
 
   it('"n" cancels: exit 2, no request', async () => {
-    expect(hasTmux, 'tmux is required on CI').toBe(true)
     const {exitCode, screen} = await answer('no', 'n')
     expect(screen).toContain('Error: Cancelled')
     expect(exitCode).toBe(2)

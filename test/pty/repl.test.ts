@@ -8,10 +8,10 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {assertFreshBuild} from '../helpers/cli.js'
-import {createTerminal, hasTmux} from '../helpers/tmux.js'
+import {createTerminal, describeWithTmux} from '../helpers/tmux.js'
 
 interface Recorded {
   aborted: boolean
@@ -100,7 +100,7 @@ function startServer(recorded: Recorded[], lookups: string[]): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
 }
 
-describe.skipIf(!hasTmux && !process.env.CI)('groq chat -i in a real terminal (tmux, the built CLI)', () => {
+describeWithTmux('groq chat -i in a real terminal (tmux, the built CLI)', () => {
   const terminal = createTerminal()
   const {home} = terminal
   const recorded: Recorded[] = []
@@ -125,7 +125,6 @@ describe.skipIf(!hasTmux && !process.env.CI)('groq chat -i in a real terminal (t
   const type = (text: string) => terminal.type('repl', text)
 
   it('streams two turns with the history, takes a slash command, survives Ctrl-C mid-answer, saves the conversation and exits 0 on Ctrl-D', async () => {
-    expect(hasTmux, 'tmux is required on CI').toBe(true)
     const {port} = server.address() as AddressInfo
     // Only what the CLI needs: no GROQ_* or config from the developer's shell; TERM is tmux's own.
     await terminal.start('repl', ['chat', '-i', '-m', 'test-model', '-s', 'Be brief.'], {

@@ -7,10 +7,10 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {join, resolve} from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {assertFreshBuild, ROOT} from '../helpers/cli.js'
-import {createTerminal, hasTmux} from '../helpers/tmux.js'
+import {createTerminal, describeWithTmux} from '../helpers/tmux.js'
 
 /** 60 models: taller than the 30-row terminal tmux gives the CLI. */
 const MODELS = {
@@ -25,7 +25,7 @@ const MODELS = {
   object: 'list',
 }
 
-describe.skipIf(!hasTmux && !process.env.CI)('the terminal (tmux, the built CLI)', () => {
+describeWithTmux('the terminal (tmux, the built CLI)', () => {
   const terminal = createTerminal()
   let server: Server
   let env: Record<string, string>
@@ -50,7 +50,6 @@ describe.skipIf(!hasTmux && !process.env.CI)('the terminal (tmux, the built CLI)
   })
 
   it('pages a list taller than the screen through less; q quits, exit 0', async () => {
-    expect(hasTmux, 'tmux is required on CI').toBe(true)
     await terminal.start('paged', ['models', 'list'], env)
     // less shows the first screenful and waits: the last models are not on screen yet.
     const first = await terminal.until('paged', 'the first page', (text) => text.includes('model-20'), 10_000)

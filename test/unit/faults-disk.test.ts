@@ -1,13 +1,16 @@
 /**
- * The fault suite (issue 9, item 9): a full disk while a conversation is saved. The disk is simulated (node:fs/promises
- * fails the conversation's temp file with ENOSPC half-way, as a full disk does); the server is the fault server.
+ * The fault suite: a full disk while a conversation is saved (issue 9, item 9) and while a download is written
+ * (issue 10). The disk is simulated (node:fs/promises fails the conversation's temp file with ENOSPC half-way, and
+ * node:fs's write stream fails a download's temp file after its first chunk, as a full disk does); the server is the
+ * fault server.
  */
-import {readdirSync} from 'node:fs'
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import nock from 'nock'
 import {afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi} from 'vitest'
 
 import Chat from '../../src/commands/chat.js'
+import FilesDownload from '../../src/commands/files/download.js'
 import {fault, startFaultServer} from '../helpers/fault-server.js'
 import {KEY} from '../helpers/fixtures.js'
 import {run, tempHome} from '../helpers/run.js'
@@ -33,6 +36,25 @@ vi.mock('node:fs/promises', async (importOriginal) => {
           return typeof value === 'function' ? value.bind(target) : value
         },
       })
+    },
+  }
+})
+
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>()
+  return {
+    ...actual,
+    createWriteStream(...args: Parameters<typeof actual.createWriteStream>) {
+      const stream = actual.createWriteStream(...args)
+      if (!disk.full || !String(args[0]).endsWith('.part')) return stream
+      // The first chunk lands, then the disk is full.
+      let chunks = 0
+      const write = stream._write.bind(stream)
+      const enospc = () =>
+        Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC', errno: -28})
+      stream._writev = undefined
+      stream._write = (chunk, encoding, done) => (chunks++ === 0 ? write(chunk, encoding, done) : done(enospc()))
+      return stream
     },
   }
 })
@@ -63,5 +85,31 @@ describe('9. a full disk while saving the conversation', () => {
       ),
     )
     expect(readdirSync(dir)).toEqual([])
+  })
+})
+
+describe('a full disk while downloading (issue 10)', () => {
+  it('files download -O --force: exit 1 naming the target, no temp file, the old file kept whole', async () => {
+    const body = Buffer.alloc(256 * 1024, 120)
+    const server = await startFaultServer({
+      routes: {
+        'GET /openai/v1/files/file_1/content': fault.reply(200, body, {'content-type': 'application/octet-stream'}),
+      },
+    })
+    onTestFinished(() => server.close())
+    const home = tempHome()
+    const target = join(home.root, 'out.bin')
+    writeFileSync(target, 'the old file\n')
+    disk.full = true
+    const result = await run(FilesDownload, ['file_1', '-O', target, '--force'], {
+      env: {...home.env, GROQ_API_KEY: KEY, GROQ_BASE_URL: server.url},
+    })
+    expect(result).toEqual({
+      exitCode: 1,
+      stderr: `Error: Cannot write ${target}: no space left on device\n`,
+      stdout: '',
+    })
+    expect(readdirSync(home.root).filter((name) => name.includes('out.bin'))).toEqual(['out.bin'])
+    expect(readFileSync(target, 'utf8')).toBe('the old file\n')
   })
 })

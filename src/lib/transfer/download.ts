@@ -164,7 +164,10 @@ async function saveToFile(
   // Ctrl-C exits at once (core/interrupt.ts): the temp file goes with it, synchronously.
   const forget = onInterrupt(() => rmSync(temp, {force: true}))
   try {
-    await pipeline(source, tap, createWriteStream(temp, {flags: 'wx', mode: 0o644}), {signal})
+    // A 1 MiB write buffer: the socket keeps being read while a write is in flight, and buffered chunks go out in
+    // one writev (the 16 KiB default waited on each 64 KiB write; ~30% slower at 512 MB).
+    const file = createWriteStream(temp, {flags: 'wx', highWaterMark: 1 << 20, mode: 0o644})
+    await pipeline(source, tap, file, {signal})
     const bytes = finish()
     // fsync through a second descriptor: it flushes the file, whichever descriptor wrote it.
     const handle = await open(temp, 'r')
