@@ -1,3 +1,4 @@
+import {isAscii} from 'node:buffer'
 import {createReadStream} from 'node:fs'
 
 import {CliError, UsageError} from '../core/errors.js'
@@ -69,7 +70,7 @@ export async function validateBatchFile(path: string, name = path): Promise<Vali
   let blankAt: number | undefined
   try {
     // Lines come a chunk at a time: one await per 1 MiB, not one per line (a quarter of the time at 1M lines).
-    for await (const lines of streamLineBatches(createReadStream(path, {encoding: 'utf8', highWaterMark: 1 << 20}))) {
+    for await (const lines of streamLineBatches(createReadStream(path, {highWaterMark: 1 << 20}))) {
       for (const line of lines) {
         lineNumber++
         if (isBlank(line)) {
@@ -129,8 +130,17 @@ export async function* streamLines(stream: AsyncIterable<Buffer | string>): Asyn
 export async function* streamLineBatches(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
   let rest = ''
   const decoder = new TextDecoder()
+  // An ASCII chunk (the usual JSONL) is turned into a string as Latin-1, about 3x faster than UTF-8 decoding; the
+  // decoder takes any chunk after one that was not ASCII, so a character split across chunks is decoded whole.
+  let clean = true
   for await (const chunk of stream) {
-    const text = rest + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, {stream: true}))
+    let text = rest
+    if (typeof chunk === 'string') text += chunk
+    else {
+      const ascii = isAscii(chunk)
+      text += ascii && clean ? chunk.toString('latin1') : decoder.decode(chunk, {stream: true})
+      clean = ascii
+    }
     const lines: string[] = []
     let start = 0
     let newline = text.indexOf('\n', start)
