@@ -7,7 +7,7 @@
 // Then the ratios the issue sets: groq vs the bare groq-sdk script for `models list` and `chat --no-stream`.
 // Then time from the server writing the first streamed delta to it reaching us through `groq chat`'s stdout.
 //
-// Usage: npm run build, then  node bench/perf.mjs [--rounds 20] [--node PATH] [--json FILE]
+// Usage: npm run build, then  node bench/perf.mjs [--rounds 20] [--node PATH] [--levers] [--json FILE]
 //
 // --node runs every case (node -e 0, the groq-sdk script, groq) on that Node binary instead of this one; the server
 // and the bookkeeping stay on this Node. bench/node-versions.mjs runs it for Node 20, 22 and 24 in turn.
@@ -15,8 +15,10 @@
 // the untimed warm-up runs, so the figures are a user's second and later runs, whatever this machine's cache holds.
 // A target's ratio is the median of the per-round ratios (each round runs every case once, in turn), which moves
 // less with other load on the machine than a ratio of medians. --json writes the figures to FILE as well.
+// --levers adds `groq models list` without each start-up lever a user's Node may or may not have (Node's compile
+// cache, 22.1+; the CLI's own caches, which a first run writes) and prints what each saves, as that ratio.
 import {execFileSync, fork, spawn} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -26,6 +28,7 @@ import {parseArgs} from 'node:util'
 const {values} = parseArgs({
   options: {
     json: {type: 'string'},
+    levers: {default: false, type: 'boolean'},
     node: {type: 'string'},
     rounds: {default: '20', type: 'string'},
     serve: {default: false, type: 'boolean'},
@@ -118,43 +121,78 @@ async function main() {
     {argv: groq('models', 'list'), name: 'groq models list'},
     {argv: groq('chat', '--no-stream', 'hi'), name: 'groq chat --no-stream'},
   ]
+  // Each lever taken away from `groq models list` (--levers); `env` is made per run.
+  const levers = [
+    {
+      env: () => ({...env, NODE_DISABLE_COMPILE_CACHE: '1'}),
+      lever: "Node's compile cache of dist/'s ES modules (Node 22.1+)",
+      name: 'groq models list, no compile cache',
+    },
+    {
+      env: () => ({...env, XDG_CACHE_HOME: mkdtempSync(join(cache, 'first-run-'))}),
+      lever: 'caches a first run writes (code caches for this Node, compile cache, help pages)',
+      name: 'groq models list, first run',
+    },
+  ]
+  if (values.levers) cases.push(...levers.map((lever) => ({...lever, argv: groq('models', 'list')})))
 
-  const run = (argv) =>
+  // CPU time (user + sys) of the children this process has waited for, from /proc (Linux; 10 ms ticks): it moves
+  // much less than wall time when other work shares the cores. NaN elsewhere.
+  const childrenCpuMs = () => {
+    try {
+      const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
+      return (Number(fields[13]) + Number(fields[14])) * 10
+    } catch {
+      return Number.NaN
+    }
+  }
+  const run = ({argv, env: caseEnv}) =>
     new Promise((resolve, reject) => {
       const start = performance.now()
-      const child = spawn(argv[0], argv.slice(1), {env, stdio: ['ignore', 'pipe', 'pipe']})
+      const cpuStart = childrenCpuMs()
+      const child = spawn(argv[0], argv.slice(1), {env: caseEnv?.() ?? env, stdio: ['ignore', 'pipe', 'pipe']})
       let stdout = ''
       let stderr = ''
       child.stdout.on('data', (data) => (stdout += data))
       child.stderr.on('data', (data) => (stderr += data))
       child.on('close', (code) => {
         const ms = performance.now() - start
-        if (code === 0) resolve({ms, stdout})
+        if (code === 0) resolve({cpuMs: childrenCpuMs() - cpuStart, ms, stdout})
         else reject(new Error(`${argv.join(' ')} exited ${code}: ${stderr}`))
       })
     })
 
   const times = new Map(cases.map((c) => [c.name, []]))
+  const cpuTimes = new Map(cases.map((c) => [c.name, []]))
   // Two warm-up rounds: the file cache, and the CLI's own caches (written by a first run, used from the second).
   // Also checks that every case works.
-  for (let round = 0; round < 2; round++) for (const c of cases) await run(c.argv)
+  for (let round = 0; round < 2; round++) for (const c of cases) await run(c)
   for (let round = 0; round < rounds; round++) {
-    for (const c of cases) times.get(c.name).push((await run(c.argv)).ms)
+    for (const c of cases) {
+      const {cpuMs, ms} = await run(c)
+      times.get(c.name).push(ms)
+      cpuTimes.get(c.name).push(cpuMs)
+    }
   }
 
-  const peakRss = (argv) => {
+  const peakRss = ({argv, env: caseEnv}) => {
     const script =
       'import resource,subprocess,sys\n' +
       'subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL,check=True)\n' +
       'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)'
-    return Number(execFileSync('python3', ['-c', script, ...argv], {env}).toString()) / 1024
+    return Number(execFileSync('python3', ['-c', script, ...argv], {env: caseEnv?.() ?? env}).toString()) / 1024
   }
 
   const quantile = (list, q) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(q * list.length))]
   const stats = new Map(
     cases.map((c) => [
       c.name,
-      {median: quantile(times.get(c.name), 0.5), p90: quantile(times.get(c.name), 0.9), rss: peakRss(c.argv)},
+      {
+        cpu: quantile(cpuTimes.get(c.name), 0.5),
+        median: quantile(times.get(c.name), 0.5),
+        p90: quantile(times.get(c.name), 0.9),
+        rss: peakRss(c),
+      },
     ]),
   )
   const node = stats.get('node -e 0').median
@@ -179,17 +217,18 @@ async function main() {
   const version = execFileSync(NODE, ['-p', 'process.version']).toString().trim()
   console.log(`Node ${version}, ${rounds} interleaved rounds, local server on loopback\n`)
   table(
-    ['case', 'median ms', 'p90 ms', 'x node -e 0', 'peak RSS MB'],
+    ['case', 'median ms', 'p90 ms', 'x node -e 0', 'CPU ms', 'peak RSS MB'],
     cases.map((c) => {
       const s = stats.get(c.name)
-      return [c.name, s.median.toFixed(1), s.p90.toFixed(1), (s.median / node).toFixed(2), s.rss.toFixed(1)]
+      const row = [s.median.toFixed(1), s.p90.toFixed(1), (s.median / node).toFixed(2), s.cpu.toFixed(0)]
+      return [c.name, ...row, s.rss.toFixed(1)]
     }),
   )
 
   const verdict = (ok) => (ok ? 'PASS' : 'MISS')
-  const ratio = (a, b) =>
+  const ratio = (a, b, of = times) =>
     quantile(
-      times.get(a).map((ms, round) => ms / times.get(b)[round]),
+      of.get(a).map((ms, round) => ms / of.get(b)[round]),
       0.5,
     )
   const targets = [
@@ -226,6 +265,26 @@ async function main() {
         : [name, `${value.toFixed(1)} MB`, `${limit.toFixed(1)} MB`, verdict(pass)],
     ),
   )
+
+  // What each lever saves: `groq models list` without it, as a ratio to with it (medians of per-round ratios).
+  const leverResults = values.levers
+    ? levers.map(({lever, name}) => ({
+        lever,
+        without: ratio(name, 'groq models list'),
+        withoutCpu: ratio(name, 'groq models list', cpuTimes),
+      }))
+    : []
+  if (values.levers) {
+    console.log('')
+    table(
+      ['lever (groq models list)', 'without it: wall', 'CPU'],
+      leverResults.map(({lever, without, withoutCpu}) => [
+        lever,
+        `${without.toFixed(2)}x`,
+        `${withoutCpu.toFixed(2)}x`,
+      ]),
+    )
+  }
 
   // First delta: server write -> our read of groq's stdout (includes the pipe hop to this process).
   const delays = []
@@ -264,6 +323,7 @@ async function main() {
     const figures = {
       cases: Object.fromEntries([...stats].map(([name, s]) => [name, {...s, xNode: s.median / node}])),
       firstDeltaMs: firstDelta,
+      levers: leverResults,
       rounds,
       targets: results,
       version,
