@@ -17,7 +17,8 @@
 // Usage: npm run build, then  node bench/scale.mjs [--rounds 10] [--only stream,continue,list,table]
 //          [--tokens 300000] [--conversations 10000] [--rows 10000] [--other DIR] [--json FILE]
 // --other DIR runs the groq built in DIR (another checkout with its dist/, e.g. main before a change) in the same
-// rounds: the before/after columns of bench/PERF.md. Cases the other build would take minutes for (its -c with
+// rounds, on its own copy of the store (its saves must not change the store the groq build reads, nor the reverse):
+// the before/after columns of bench/PERF.md. Cases the other build would take minutes for (its -c with
 // newer file times) run it once. --json writes the figures to FILE as well.
 import {fork, spawn} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync} from 'node:fs'
@@ -162,11 +163,18 @@ async function main() {
   const builds = {groq: join(ROOT, 'bin', 'run.js')}
   if (values.other) builds.other = join(values.other, 'bin', 'run.js')
 
+  /** Each build keeps its conversations in its own copy of the store: one build's saves never touch the other's. */
+  const dataHomes = Object.fromEntries(Object.keys(builds).map((name) => [name, join(work, `data-${name}`)]))
+  const envOf = (run) => {
+    const name = Object.keys(builds).find((key) => builds[key] === run)
+    return name ? {...env, XDG_DATA_HOME: dataHomes[name]} : env
+  }
+
   /** Wall ms of one run (stdout drained and discarded); a non-zero exit throws with stderr. */
-  function timed(argv) {
+  function timed(argv, runEnv = envOf(argv[0])) {
     return new Promise((resolve, reject) => {
       const started = performance.now()
-      const child = spawn(process.execPath, argv, {env, stdio: ['ignore', 'pipe', 'pipe']})
+      const child = spawn(process.execPath, argv, {env: runEnv, stdio: ['ignore', 'pipe', 'pipe']})
       let stderr = ''
       child.stdout.resume()
       child.stderr.on('data', (data) => (stderr += data))
@@ -234,12 +242,16 @@ async function main() {
     }
 
     if (ONLY.has('continue') || ONLY.has('list')) {
-      const store = join(env.XDG_DATA_HOME, 'groq', 'conversations')
+      const stores = Object.fromEntries(
+        Object.keys(builds).map((name) => [name, join(dataHomes[name], 'groq', 'conversations')]),
+      )
       const started = performance.now()
-      const ids = writeStore(store, CONVERSATIONS)
+      let ids
+      for (const store of Object.values(stores)) ids = writeStore(store, CONVERSATIONS)
+      const store = stores.groq
       const latest = ids.at(-1)
       console.log(
-        `${CONVERSATIONS.toLocaleString('en-US')} saved conversations (written in ${((performance.now() - started) / 1000).toFixed(1)} s); the latest is ${latest}`,
+        `${CONVERSATIONS.toLocaleString('en-US')} saved conversations for each build (written in ${((performance.now() - started) / 1000).toFixed(1)} s); the latest is ${latest}`,
       )
       await settle()
       const cont = (run, ...how) => [
@@ -264,6 +276,7 @@ async function main() {
             [`${name} -c`, []],
             [`${name} --conversation`, []],
             [`${name} list`, []],
+            [`${name} list empty`, []],
           ]),
         )
         for (let round = 0; round < count; round++) {
@@ -277,7 +290,12 @@ async function main() {
               walls[`${name} -c`].push(latestRun)
               ratios[name].push(latestRun / byId)
             }
-            if (ONLY.has('list')) walls[`${name} list`].push(await timed(list(builds[name])))
+            if (ONLY.has('list')) {
+              walls[`${name} list`].push(await timed(list(builds[name])))
+              // The same command on an empty store: what start-up alone costs in this round.
+              const empty = {...env, XDG_DATA_HOME: join(work, 'empty')}
+              walls[`${name} list empty`].push(await timed(list(builds[name]), empty))
+            }
           }
         }
         console.log(label)
@@ -298,6 +316,7 @@ async function main() {
       if (ONLY.has('list')) {
         for (const name of Object.keys(builds))
           report(`${name} conversations list (median ms)`, median(realistic.walls[`${name} list`]), 'ms')
+        report('groq conversations list, empty store (median ms)', median(realistic.walls['groq list empty']), 'ms')
         target('conversations list, median wall time', median(realistic.walls['groq list']) / 1000, 0.5, 's')
       }
 
@@ -318,7 +337,7 @@ async function main() {
         target('chat -c / chat --conversation ID, files newer', median(newer.ratios.groq), 1.2)
         report('groq chat -c, the first run after touching every file (median of 3)', median(rebuilds), 'ms')
         if (builds.other) {
-          touchAll(store, ids)
+          touchAll(stores.other, ids)
           const once = await timed(cont(builds.other, '-c'))
           report('other build: chat -c with every file newer (one run)', once, 'ms')
         }

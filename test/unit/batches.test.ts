@@ -534,7 +534,7 @@ describe('batches list', () => {
       json: BATCHES,
       ndjson: [BATCH_B, BATCH_A],
       table: [
-        'ID       STATUS       COMPLETED/FAILED/TOTAL  CREATED           ENDPOINT',
+        'ID       STATUS       COMPLETED/FAILED/TOTAL  CREATED (UTC)     ENDPOINT',
         'batch_b  in_progress  10/0/40                 2025-01-10 09:06  /v1/chat/completions',
         'batch_a  completed    98/2/100                2025-01-10 01:28  /v1/chat/completions',
       ],
@@ -552,7 +552,7 @@ describe('batches list', () => {
       json: {...BATCHES, data: [BATCH_A]},
       ndjson: [BATCH_A],
       table: [
-        'ID       STATUS     COMPLETED/FAILED/TOTAL  CREATED           ENDPOINT',
+        'ID       STATUS     COMPLETED/FAILED/TOTAL  CREATED (UTC)     ENDPOINT',
         'batch_a  completed  98/2/100                2025-01-10 01:28  /v1/chat/completions',
       ],
       tsv: [['batch_a', 'completed', '98/2/100', '1736472501', '/v1/chat/completions']],

@@ -101,12 +101,13 @@ describe('the conversation index, verified', () => {
       messages: 2,
       model: 'llama-3.1-8b-instant',
       name: null,
+      title: 'question 4',
       updated_at: '2026-01-01T01:04:00.000Z',
       usage: {completion_tokens: 2, prompt_tokens: 5, total_tokens: 7},
     })
     expect(unreadable).toEqual([])
     expect(indexPath(store.dir)).toBe(`${store.dir}.index`)
-    expect(text()).toMatch(/^groq conversation index 2\t[\d.]+:[\d.]+:\d+\t\d+\t5\t\.\n/)
+    expect(text()).toMatch(/^groq conversation index 4\t[\d.]+:[\d.]+:\d+\t\d+\t5\t\.\n/)
     expect([...entries().keys()].sort()).toEqual(ids(summaries).sort())
     expect(statSync(indexPath(store.dir)).mode & 0o777).toBe(0o600)
   })

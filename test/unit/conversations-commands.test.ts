@@ -42,6 +42,19 @@ const QUICK: Conversation = {
   version: 1,
 }
 
+/** What list --json prints of a conversation. */
+const summary = (conversation: Conversation, title: string) => ({
+  created_at: conversation.created_at,
+  id: conversation.id,
+  messages: conversation.messages.length,
+  model: conversation.model,
+  name: conversation.name ?? null,
+  title,
+  updated_at: conversation.updated_at,
+  usage: conversation.usage,
+})
+const SUMMARIES = [summary(QUICK, 'Say hi'), summary(TRIP, 'trip')]
+
 /** An XDG home holding TRIP and QUICK, and no API key anywhere: none of these commands needs one. */
 async function home() {
   const {env, root} = tempHome()
@@ -59,65 +72,70 @@ describe('conversations list', () => {
       exitCode: 0,
       stderr: '',
       stdout:
-        'mjxv2b7c-0a1b\t\tllama-3.1-8b-instant\t2\t2026-01-03T10:00:01.000Z\n' +
+        'mjxv2b7c-0a1b\tSay hi\tllama-3.1-8b-instant\t2\t2026-01-03T10:00:01.000Z\n' +
         'mjwh0a2t-k3q9\ttrip\tllama-3.3-70b-versatile\t3\t2026-01-02T03:10:00.000Z\n',
     })
   })
 
-  it('prints a table on a TTY', async () => {
+  it('the four modes: a title and UTC dates in the table; rows, summaries and ISO times otherwise', async () => {
     const {env} = await home()
-    const result = await run(ConversationsList, ['--no-color'], {env, stdoutTTY: true})
-    expect(result.stdout).toBe(
-      [
-        'ID             NAME  MODEL                    MESSAGES  UPDATED',
-        'mjxv2b7c-0a1b        llama-3.1-8b-instant     2         2026-01-03T10:00:01.000Z',
-        'mjwh0a2t-k3q9  trip  llama-3.3-70b-versatile  3         2026-01-02T03:10:00.000Z',
-        '',
-      ].join('\n'),
-    )
-  })
-
-  it('--json prints an array of summaries (message counts, not messages)', async () => {
-    const {env} = await home()
-    const result = await run(ConversationsList, ['--json'], {env})
-    const summary = (conversation: Conversation) => ({
-      created_at: conversation.created_at,
-      id: conversation.id,
-      messages: conversation.messages.length,
-      model: conversation.model,
-      name: conversation.name ?? null,
-      updated_at: conversation.updated_at,
-      usage: conversation.usage,
-    })
-    expect(result.exitCode).toBe(0)
-    expect(result.stdout).toBe(JSON.stringify([summary(QUICK), summary(TRIP)]) + '\n')
-  })
-
-  it('the four modes: table, TSV, an array of summaries, one summary a line', async () => {
-    const {env} = await home()
-    const summaries = [QUICK, TRIP].map((conversation) => ({
-      created_at: conversation.created_at,
-      id: conversation.id,
-      messages: conversation.messages.length,
-      model: conversation.model,
-      name: conversation.name ?? null,
-      updated_at: conversation.updated_at,
-      usage: conversation.usage,
-    }))
     await expectListModes(ConversationsList, [], {
       env,
-      json: summaries,
-      ndjson: summaries,
+      json: SUMMARIES,
+      ndjson: SUMMARIES,
       table: [
-        'ID             NAME  MODEL                    MESSAGES  UPDATED',
-        'mjxv2b7c-0a1b        llama-3.1-8b-instant     2         2026-01-03T10:00:01.000Z',
-        'mjwh0a2t-k3q9  trip  llama-3.3-70b-versatile  3         2026-01-02T03:10:00.000Z',
+        'ID             TITLE   MODEL                    MESSAGES  UPDATED (UTC)',
+        'mjxv2b7c-0a1b  Say hi  llama-3.1-8b-instant     2         2026-01-03 10:00',
+        'mjwh0a2t-k3q9  trip    llama-3.3-70b-versatile  3         2026-01-02 03:10',
       ],
       tsv: [
-        ['mjxv2b7c-0a1b', '', 'llama-3.1-8b-instant', '2', '2026-01-03T10:00:01.000Z'],
+        ['mjxv2b7c-0a1b', 'Say hi', 'llama-3.1-8b-instant', '2', '2026-01-03T10:00:01.000Z'],
         ['mjwh0a2t-k3q9', 'trip', 'llama-3.3-70b-versatile', '3', '2026-01-02T03:10:00.000Z'],
       ],
     })
+  })
+
+  it('a title is the name, else the start of the first user message: whitespace collapsed, cut at 60 in rows', async () => {
+    const {env} = tempHome()
+    const store = ConversationStore.fromEnv(env)
+    const question =
+      'Why does\n\tthe sky look blue at noon but red at sunset, and what does Rayleigh scattering have to do with it?'
+    const parts = [
+      {text: 'Describe this photo', type: 'text'},
+      {image_url: {url: 'https://x/y.png'}, type: 'image_url'},
+    ]
+    await store.save({
+      ...QUICK,
+      id: 'mjxv2b7c-0a1c',
+      messages: [
+        {content: 'Be brief.', role: 'system'},
+        {content: question, role: 'user'},
+      ],
+    })
+    await store.save({
+      ...QUICK,
+      id: 'mjxv2b7c-0a1d',
+      messages: [{content: parts, role: 'user'}],
+      updated_at: '2026-01-04T00:00:00.000Z',
+    })
+    await store.save({
+      ...QUICK,
+      id: 'mjxv2b7c-0a1e',
+      messages: [{content: 'Hello', role: 'system'}],
+      updated_at: '2026-01-05T00:00:00.000Z',
+    })
+    const long = 'Why does the sky look blue at noon but red at sunset, and w…'
+    expect((await run(ConversationsList, [], {env})).stdout.split('\n').map((row) => row.split('\t')[1])).toEqual([
+      '',
+      'Describe this photo',
+      long,
+      undefined,
+    ])
+    expect([...long]).toHaveLength(60)
+    const table = (await run(ConversationsList, ['--no-color'], {env, stdoutTTY: true})).stdout.split('\n')
+    expect(table[3]).toBe(
+      'mjxv2b7c-0a1c  Why does the sky look blue at noon but …  llama-3.1-8b-instant  2         2026-01-03 10:00',
+    )
   })
 
   it('no conversations: nothing on stdout in any mode but --json ([]), a note on stderr', async () => {
@@ -138,20 +156,7 @@ describe('conversations list', () => {
     expect(await run(ConversationsList, ['-o', 'ndjson'], {env})).toEqual({
       exitCode: 0,
       stderr: `Warning: Skipped ${path('mjzz0000-0000')}: not valid JSON (Expected double-quoted property name in JSON at position 13)\n`,
-      stdout: [QUICK, TRIP]
-        .map(
-          (conversation) =>
-            JSON.stringify({
-              created_at: conversation.created_at,
-              id: conversation.id,
-              messages: conversation.messages.length,
-              model: conversation.model,
-              name: conversation.name ?? null,
-              updated_at: conversation.updated_at,
-              usage: conversation.usage,
-            }) + '\n',
-        )
-        .join(''),
+      stdout: SUMMARIES.map((item) => JSON.stringify(item) + '\n').join(''),
     })
     expect((await run(ConversationsList, ['-q'], {env})).stderr).toBe('')
   })

@@ -480,6 +480,7 @@ describe('rendering', () => {
       messages: 5,
       model: 'llama-3.1-8b-instant',
       name: 'cats',
+      title: 'cats',
       updated_at: T0,
       usage: {completion_tokens: 2, prompt_tokens: 5, total_tokens: 7},
     })

@@ -164,7 +164,7 @@ describe('files list', () => {
       json: FILES,
       ndjson: [newer, older],
       table: [
-        'ID                               FILENAME          SIZE    PURPOSE       STATUS  CREATED',
+        'ID                               FILENAME          SIZE    PURPOSE       STATUS  CREATED (UTC)',
         'file_out                         out.jsonl         2.0 kB  batch_output          2025-01-10 09:06',
         'file_01jh6x76wtemjr74t1fh0faj5t  batch_file.jsonl  966 B   batch                 2025-01-10 01:28',
       ],
@@ -182,7 +182,7 @@ describe('files list', () => {
       json: {...FILES, data: [FILE]},
       ndjson: [FILE],
       table: [
-        'ID                               FILENAME          SIZE   PURPOSE  STATUS  CREATED',
+        'ID                               FILENAME          SIZE   PURPOSE  STATUS  CREATED (UTC)',
         'file_01jh6x76wtemjr74t1fh0faj5t  batch_file.jsonl  966 B  batch            2025-01-10 01:28',
       ],
       tsv: [[FILE.id, 'batch_file.jsonl', '966', 'batch', '', '1736472501']],
@@ -196,7 +196,7 @@ describe('files list', () => {
       json: {...FILES, data: [newer]},
       ndjson: [newer],
       table: [
-        'ID        FILENAME   SIZE    PURPOSE       STATUS  CREATED',
+        'ID        FILENAME   SIZE    PURPOSE       STATUS  CREATED (UTC)',
         'file_out  out.jsonl  2.0 kB  batch_output          2025-01-10 09:06',
       ],
       tsv: [['file_out', 'out.jsonl', '2048', 'batch_output', '', '1736500000']],

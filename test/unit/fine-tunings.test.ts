@@ -34,7 +34,7 @@ describe('fine-tunings', () => {
     )
     expect((await run(FineTuningsList, ['--no-color'], {env: env(), stdoutTTY: true})).stdout).toBe(
       [
-        'ID    NAME    BASE MODEL            TYPE  FINE-TUNED MODEL  CREATED',
+        'ID    NAME    BASE MODEL            TYPE  FINE-TUNED MODEL  CREATED (UTC)',
         'ft_1  test-1  llama-3.1-8b-instant  lora  org/test-1        2025-01-10 01:30',
         'ft_2  test-2  llama-3.1-8b-instant  lora                    2025-01-10 01:30',
         '',

@@ -54,7 +54,7 @@ describe('render', () => {
 
   it('table: header and human values', async () => {
     expect(await render(result, {color: false, format: 'table', stdoutIsTTY: true})).toBe(
-      'ID   SIZE    WHEN\na b  1.2 MB  2023-11-14 22:13\nc    12 B\n',
+      'ID   SIZE    WHEN (UTC)\na b  1.2 MB  2023-11-14 22:13\nc    12 B\n',
     )
   })
 

@@ -32,7 +32,7 @@ describe('models list', () => {
     const result = await run(ModelsList, ['--no-color'], {env: env(), stdoutTTY: true})
     expect(result.stdout).toBe(
       [
-        'ID                      OWNER   CONTEXT WINDOW  ACTIVE  CREATED',
+        'ID                      OWNER   CONTEXT WINDOW  ACTIVE  CREATED (UTC)',
         'gemma2-9b-it            Google  8,192           yes     2023-09-03 06:14',
         'llama-3.1-8b-instant    Meta    131,072         yes     2023-09-03 06:14',
         'whisper-large-v3-turbo  OpenAI  448             no      2024-10-08 18:44',
@@ -72,7 +72,7 @@ describe('models list', () => {
       json: {...MODELS, data: [instant, gemma]},
       ndjson: [gemma, instant],
       table: [
-        'ID                    OWNER   CONTEXT WINDOW  ACTIVE  CREATED',
+        'ID                    OWNER   CONTEXT WINDOW  ACTIVE  CREATED (UTC)',
         'gemma2-9b-it          Google  8,192           yes     2023-09-03 06:14',
         'llama-3.1-8b-instant  Meta    131,072         yes     2023-09-03 06:14',
       ],

@@ -65,7 +65,11 @@ describe('table layout', () => {
     it(`a list prints as the table package printed it (${color ? 'colour' : 'no colour'})`, async () => {
       const result = list(ROWS, ROWS, COLUMNS)
       const expected = tablePackage([
-        COLUMNS.map((column) => (color ? bold(column.header.toUpperCase()) : column.header.toUpperCase())),
+        // Dates say their time zone in the header.
+        COLUMNS.map((column) => {
+          const header = (column.humanize === 'date' ? `${column.header} (UTC)` : column.header).toUpperCase()
+          return color ? bold(header) : header
+        }),
         ...ROWS.map((row) => [row.id, row.name ?? '', bytes(row.size), date(row.when)]),
       ])
       expect(await render(result, {color, format: 'table', stdoutIsTTY: true})).toBe(expected)
@@ -80,7 +84,7 @@ describe('table layout', () => {
         [color ? bold('id') : 'id', row.id],
         [color ? bold('name') : 'name', row.name ?? ''],
         [color ? bold('bytes') : 'bytes', bytes(row.size)],
-        [color ? bold('created') : 'created', date(row.when)],
+        [color ? bold('created (UTC)') : 'created (UTC)', date(row.when)],
       ]
       expect(await render(result, {color, format: 'table', stdoutIsTTY: true})).toBe(tablePackage(rows))
     })
@@ -94,7 +98,7 @@ describe('table layout', () => {
     const text = await render(list(rows, rows, COLUMNS), {color: false, format: 'table', stdoutIsTTY: true, width: 60})
     expect(text).toBe(
       [
-        'ID                NAME              BYTES  CREATED',
+        'ID                NAME              BYTES  CREATED (UTC)',
         'file_01jh8x6r4f…  a-rather-long-f…  1 B    1970-01-01 00:00',
         'file_2            日本語のファイ…   12 kB  1970-01-02 00:00',
         '',

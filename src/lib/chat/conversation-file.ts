@@ -1,3 +1,4 @@
+import {contentText} from './transcript.js'
 import type {Conversation, Usage} from './types.js'
 
 /**
@@ -19,6 +20,8 @@ export interface ConversationSummary {
   messages: number
   model: string
   name: null | string
+  /** What the conversation is called in a list: its name, else the start of its first user message. */
+  title: string
   updated_at: string
   usage: Usage
 }
@@ -33,14 +36,40 @@ export function summarize(conversation: Conversation): ConversationSummary {
     messages: conversation.messages.length,
     model: conversation.model,
     name: conversation.name ?? null,
+    title: titleOf(conversation),
     updated_at: conversation.updated_at,
     usage: conversation.usage,
   }
 }
 
+/** How many characters of the first user message make a title. */
+const TITLE_CHARS = 60
+
+/** The conversation's name, else the start of its first user message (its text, whitespace collapsed); or ''. */
+export function titleOf(conversation: Pick<Conversation, 'messages' | 'name'>): string {
+  if (conversation.name) return conversation.name
+  const first = conversation.messages.find((message) => message.role === 'user')
+  return first ? clip(contentText(first.content, true).replaceAll(/\s+/g, ' ').trim(), TITLE_CHARS) : ''
+}
+
+/** `text` cut to `chars` characters (whole code points), the last one an ellipsis. */
+export function clip(text: string, chars: number): string {
+  if (text.length <= chars) return text
+  const points = [...text]
+  return points.length <= chars ? text : points.slice(0, chars - 1).join('') + '…'
+}
+
 /** Most recently updated first; the same time: the later id (created later) first. */
 export const byUpdatedDesc = (a: {id: string; updated_at: string}, b: {id: string; updated_at: string}) =>
   Date.parse(b.updated_at) - Date.parse(a.updated_at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+
+/** `items` sorted by byUpdatedDesc, each time parsed once (10,000 items: ~280,000 comparisons). */
+export function sortNewestFirst<T extends {id: string; updated_at: string}>(items: T[]): T[] {
+  return items
+    .map((item) => ({item, time: Date.parse(item.updated_at)}))
+    .sort((a, b) => b.time - a.time || (a.item.id < b.item.id ? 1 : a.item.id > b.item.id ? -1 : 0))
+    .map(({item}) => item)
+}
 
 /** Checks the parsed JSON of `<id>.json`; returns why it is not a conversation, or undefined. */
 export function problemWith(value: unknown, id: string): string | undefined {

@@ -47,6 +47,8 @@ function withNewline(value: string): string {
 export function plainCell(value: unknown): string {
   if (value === undefined || value === null) return ''
   const textValue = typeof value === 'object' ? JSON.stringify(value) : String(value)
+  // Most cells have no tab or line break: no regular expression for them (10,000 rows × columns).
+  if (!textValue.includes('\t') && !textValue.includes('\n') && !textValue.includes('\r')) return textValue
   return textValue.replaceAll(/[\t\r\n]+/g, ' ')
 }
 
@@ -77,7 +79,9 @@ export function humanize(value: unknown, how: Humanize | undefined): string {
       return typeof value === 'number' ? formatBytes(value) : String(value)
     }
     case 'date': {
-      return typeof value === 'number' ? formatDate(value) : String(value)
+      // Unix seconds (the API's), or an ISO 8601 string (saved conversations).
+      const time = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(value) : Number.NaN
+      return Number.isNaN(time) ? plainCell(value) : formatDate(time)
     }
     case 'number': {
       return typeof value === 'number' ? value.toLocaleString('en-US') : String(value)
@@ -106,10 +110,13 @@ function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
 }
 
-/** Unix seconds to `YYYY-MM-DD HH:MM` UTC. */
-function formatDate(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')
+/** Milliseconds since 1970 to `YYYY-MM-DD HH:MM` in UTC (the header says so: headerOf). */
+function formatDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
 }
+
+/** A column's or field's name in a table: dates say their time zone. */
+const headerOf = (column: Column<unknown>) => (column.humanize === 'date' ? `${column.header} (UTC)` : column.header)
 
 function renderTable(result: Result, color: boolean, width: number | undefined): string {
   if (result.kind === 'text') return withNewline(result.text)
@@ -118,7 +125,7 @@ function renderTable(result: Result, color: boolean, width: number | undefined):
     const columns = result.columns as Column<unknown>[]
     return layoutTable({
       bold: color ? 'header' : undefined,
-      header: columns.map((column) => column.header.toUpperCase()),
+      header: columns.map((column) => headerOf(column).toUpperCase()),
       rows: result.items.map((item) =>
         columns.map((column) => truncate(tableCell(humanize(column.value(item), column.humanize)), column.truncate)),
       ),
@@ -128,7 +135,7 @@ function renderTable(result: Result, color: boolean, width: number | undefined):
   const fields = presentFields(result.fields as Column<unknown>[], result.data)
   return layoutTable({
     bold: color ? 'keys' : undefined,
-    rows: fields.map((field) => [field.header, tableCell(humanize(field.value(result.data), field.humanize))]),
+    rows: fields.map((field) => [headerOf(field), tableCell(humanize(field.value(result.data), field.humanize))]),
     width,
   })
 }
