@@ -7,7 +7,7 @@
 // Then the ratios the issue sets: groq vs the bare groq-sdk script for `models list` and `chat --no-stream`.
 // Then time from the server writing the first streamed delta to it reaching us through `groq chat`'s stdout.
 //
-// Usage: npm run build, then  node bench/perf.mjs [--rounds 20] [--node PATH] [--instructions 3] [--json FILE]
+// Usage: npm run build, then  node bench/perf.mjs [--rounds 20] [--node PATH] [--levers] [--instructions 5] [--json FILE]
 //
 // --node runs every case (node -e 0, the groq-sdk script, groq) on that Node binary instead of this one; the server
 // and the bookkeeping stay on this Node. bench/node-versions.mjs runs it for Node 20, 22 and 24 in turn.
@@ -15,12 +15,14 @@
 // the untimed warm-up runs, so the figures are a user's second and later runs, whatever this machine's cache holds.
 // A target's ratio is the median of the per-round ratios (each round runs every case once, in turn), which moves
 // less with other load on the machine than a ratio of medians. --json writes the figures to FILE as well.
+// --levers adds `groq models list` without each start-up lever a user's Node may or may not have (Node's compile
+// cache, 22.1+; the CLI's own caches, which a first run writes) and prints what each saves, as that ratio.
 //
 // --instructions N adds N more interleaved rounds with every case run under valgrind (cachegrind, no cache
-// simulation) and counts the instructions it executed, in every thread of the process, in user space (not the
-// kernel's work: reading files, page faults). Unlike wall time, that count hardly moves with other load on the
-// machine (about 3% between runs), so on a busy machine it is the figure to compare; the targets are then given
-// both ways. Each case takes 30-80x longer under valgrind: 3 rounds cost about 5 minutes on 2 cores.
+// simulation), counting the instructions it executed in every thread, in user space (not the kernel's work: reading
+// files, page faults; nor what a cache miss costs). Unlike wall and CPU time that count hardly moves with other load
+// on the machine (3-5% between runs), so on a busy machine it is the steadier figure; the targets are then given
+// both ways. A case takes 30-80x longer under valgrind: 5 rounds cost about 15 minutes on 2 busy cores.
 import {execFileSync, fork, spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:http'
@@ -33,6 +35,7 @@ const {values} = parseArgs({
   options: {
     instructions: {type: 'string'},
     json: {type: 'string'},
+    levers: {default: false, type: 'boolean'},
     node: {type: 'string'},
     rounds: {default: '20', type: 'string'},
     serve: {default: false, type: 'boolean'},
@@ -125,52 +128,84 @@ async function main() {
     {argv: groq('models', 'list'), name: 'groq models list'},
     {argv: groq('chat', '--no-stream', 'hi'), name: 'groq chat --no-stream'},
   ]
+  // Each lever taken away from `groq models list` (--levers); `env` is made per run.
+  const levers = [
+    {
+      env: () => ({...env, NODE_DISABLE_COMPILE_CACHE: '1'}),
+      lever: "Node's compile cache of dist/'s ES modules (Node 22.1+)",
+      name: 'groq models list, no compile cache',
+    },
+    {
+      env: () => ({...env, XDG_CACHE_HOME: mkdtempSync(join(cache, 'first-run-'))}),
+      lever: 'caches a first run writes (code caches for this Node, compile cache, help pages)',
+      name: 'groq models list, first run',
+    },
+  ]
+  if (values.levers) cases.push(...levers.map((lever) => ({...lever, argv: groq('models', 'list')})))
 
-  const run = (argv) =>
+  // CPU time (user + sys) of the children this process has waited for, from /proc (Linux; 10 ms ticks): it moves
+  // much less than wall time when other work shares the cores. NaN elsewhere.
+  const childrenCpuMs = () => {
+    try {
+      const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
+      return (Number(fields[13]) + Number(fields[14])) * 10
+    } catch {
+      return Number.NaN
+    }
+  }
+  const run = ({argv, env: caseEnv}) =>
     new Promise((resolve, reject) => {
       const start = performance.now()
-      const child = spawn(argv[0], argv.slice(1), {env, stdio: ['ignore', 'pipe', 'pipe']})
+      const cpuStart = childrenCpuMs()
+      const child = spawn(argv[0], argv.slice(1), {env: caseEnv?.() ?? env, stdio: ['ignore', 'pipe', 'pipe']})
       let stdout = ''
       let stderr = ''
       child.stdout.on('data', (data) => (stdout += data))
       child.stderr.on('data', (data) => (stderr += data))
       child.on('close', (code) => {
         const ms = performance.now() - start
-        if (code === 0) resolve({ms, stdout})
+        if (code === 0) resolve({cpuMs: childrenCpuMs() - cpuStart, ms, stdout})
         else reject(new Error(`${argv.join(' ')} exited ${code}: ${stderr}`))
       })
     })
 
   const times = new Map(cases.map((c) => [c.name, []]))
+  const cpuTimes = new Map(cases.map((c) => [c.name, []]))
   // Two warm-up rounds: the file cache, and the CLI's own caches (written by a first run, used from the second).
   // Also checks that every case works.
-  for (let round = 0; round < 2; round++) for (const c of cases) await run(c.argv)
+  for (let round = 0; round < 2; round++) for (const c of cases) await run(c)
   for (let round = 0; round < rounds; round++) {
-    for (const c of cases) times.get(c.name).push((await run(c.argv)).ms)
+    for (const c of cases) {
+      const {cpuMs, ms} = await run(c)
+      times.get(c.name).push(ms)
+      cpuTimes.get(c.name).push(cpuMs)
+    }
   }
 
   // Instructions executed, counted by valgrind (see the top of this file), in interleaved rounds of their own.
   const instructionRounds = Number(values.instructions ?? 0)
-  const instructions = new Map(cases.map((c) => [c.name, []]))
-  const valgrindLog = join(mkdtempSync(join(tmpdir(), 'groq-perf-valgrind-')), 'log')
-  const countInstructions = async (argv) => {
+  const counted = cases.filter((c) => !c.lever)
+  const instructions = new Map(counted.map((c) => [c.name, []]))
+  const valgrindDir = mkdtempSync(join(tmpdir(), 'groq-perf-valgrind-'))
+  const countInstructions = async ({argv, env: caseEnv}) => {
+    const log = join(valgrindDir, 'log')
     const tool = ['valgrind', '--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null']
-    await run([...tool, `--log-file=${valgrindLog}`, ...argv])
-    const refs = /I\s+refs:\s+([\d,]+)/.exec(readFileSync(valgrindLog, 'utf8'))
+    await run({argv: [...tool, `--log-file=${log}`, ...argv], env: caseEnv})
+    const refs = /I\s+refs:\s+([\d,]+)/.exec(readFileSync(log, 'utf8'))
     if (!refs) throw new Error(`no instruction count from valgrind for ${argv.join(' ')}`)
     return Number(refs[1].replaceAll(',', ''))
   }
   for (let round = 0; round < instructionRounds; round++) {
-    for (const c of cases) instructions.get(c.name).push(await countInstructions(c.argv))
+    for (const c of counted) instructions.get(c.name).push(await countInstructions(c))
   }
-  rmSync(join(valgrindLog, '..'), {force: true, recursive: true})
+  rmSync(valgrindDir, {force: true, recursive: true})
 
-  const peakRss = (argv) => {
+  const peakRss = ({argv, env: caseEnv}) => {
     const script =
       'import resource,subprocess,sys\n' +
       'subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL,check=True)\n' +
       'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)'
-    return Number(execFileSync('python3', ['-c', script, ...argv], {env}).toString()) / 1024
+    return Number(execFileSync('python3', ['-c', script, ...argv], {env: caseEnv?.() ?? env}).toString()) / 1024
   }
 
   const quantile = (list, q) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(q * list.length))]
@@ -178,10 +213,11 @@ async function main() {
     cases.map((c) => [
       c.name,
       {
+        cpu: quantile(cpuTimes.get(c.name), 0.5),
         median: quantile(times.get(c.name), 0.5),
         p90: quantile(times.get(c.name), 0.9),
-        rss: peakRss(c.argv),
-        ...(instructionRounds ? {instructions: quantile(instructions.get(c.name), 0.5)} : {}),
+        rss: peakRss(c),
+        ...(instructionRounds && !c.lever ? {instructions: quantile(instructions.get(c.name), 0.5)} : {}),
       },
     ]),
   )
@@ -206,8 +242,8 @@ async function main() {
 
   const version = execFileSync(NODE, ['-p', 'process.version']).toString().trim()
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
-  const counted = instructionRounds ? `, instructions: ${instructionRounds} rounds under valgrind` : ''
-  console.log(`Node ${version}, ${rounds} interleaved rounds${counted}, local server on loopback, load ${load}\n`)
+  const underValgrind = instructionRounds ? `, instructions: ${instructionRounds} rounds under valgrind` : ''
+  console.log(`Node ${version}, ${rounds} interleaved rounds${underValgrind}, local server on loopback, load ${load}\n`)
   const nodeInstructions = stats.get('node -e 0').instructions
   table(
     [
@@ -215,28 +251,24 @@ async function main() {
       'median ms',
       'p90 ms',
       'x node -e 0',
+      'CPU ms',
       ...(instructionRounds ? ['instructions M', 'x node -e 0'] : []),
       'peak RSS MB',
     ],
     cases.map((c) => {
       const s = stats.get(c.name)
-      return [
-        c.name,
-        s.median.toFixed(1),
-        s.p90.toFixed(1),
-        (s.median / node).toFixed(2),
-        ...(instructionRounds
-          ? [(s.instructions / 1e6).toFixed(1), (s.instructions / nodeInstructions).toFixed(2)]
-          : []),
-        s.rss.toFixed(1),
-      ]
+      const row = [s.median.toFixed(1), s.p90.toFixed(1), (s.median / node).toFixed(2), s.cpu.toFixed(0)]
+      const count = s.instructions
+        ? [(s.instructions / 1e6).toFixed(1), (s.instructions / nodeInstructions).toFixed(2)]
+        : ['', '']
+      return [c.name, ...row, ...(instructionRounds ? count : []), s.rss.toFixed(1)]
     }),
   )
 
   const verdict = (ok) => (ok ? 'PASS' : 'MISS')
-  const ratio = (a, b, measured = times) =>
+  const ratio = (a, b, of = times) =>
     quantile(
-      measured.get(a).map((value, round) => value / measured.get(b)[round]),
+      of.get(a).map((ms, round) => ms / of.get(b)[round]),
       0.5,
     )
   const targets = [
@@ -256,8 +288,8 @@ async function main() {
       const value = ratio(a, b)
       const result = {limit, name, pass: value <= limit, unit: 'x', value}
       if (!instructionRounds) return result
-      const counted = ratio(a, b, instructions)
-      return {...result, instructions: {pass: counted <= limit, value: counted}}
+      const count = ratio(a, b, instructions)
+      return {...result, instructions: {pass: count <= limit, value: count}}
     }),
     ...rssTargets.map(([name, script]) => {
       const limit = Math.min(80, stats.get(script).rss)
@@ -274,14 +306,14 @@ async function main() {
   if (instructionRounds) {
     table(
       ['target', 'wall', 'result', 'instructions', 'result', 'at most'],
-      results.map(({instructions, limit, name, pass, unit, value}) =>
+      results.map(({instructions: count, limit, name, pass, unit, value}) =>
         unit === 'x'
           ? [
               name,
               `${value.toFixed(2)}x`,
               verdict(pass),
-              `${instructions.value.toFixed(2)}x`,
-              verdict(instructions.pass),
+              `${count.value.toFixed(2)}x`,
+              verdict(count.pass),
               `${limit}x`,
             ]
           : [name, `${value.toFixed(1)} MB`, verdict(pass), '', '', `${limit.toFixed(1)} MB`],
@@ -295,6 +327,26 @@ async function main() {
           ? [name, `${value.toFixed(2)}x`, `${limit}x`, verdict(pass)]
           : [name, `${value.toFixed(1)} MB`, `${limit.toFixed(1)} MB`, verdict(pass)],
       ),
+    )
+  }
+
+  // What each lever saves: `groq models list` without it, as a ratio to with it (medians of per-round ratios).
+  const leverResults = values.levers
+    ? levers.map(({lever, name}) => ({
+        lever,
+        without: ratio(name, 'groq models list'),
+        withoutCpu: ratio(name, 'groq models list', cpuTimes),
+      }))
+    : []
+  if (values.levers) {
+    console.log('')
+    table(
+      ['lever (groq models list)', 'without it: wall', 'CPU'],
+      leverResults.map(({lever, without, withoutCpu}) => [
+        lever,
+        `${without.toFixed(2)}x`,
+        `${withoutCpu.toFixed(2)}x`,
+      ]),
     )
   }
 
@@ -336,6 +388,7 @@ async function main() {
       cases: Object.fromEntries([...stats].map(([name, s]) => [name, {...s, xNode: s.median / node}])),
       firstDeltaMs: firstDelta,
       instructionRounds,
+      levers: leverResults,
       load,
       rounds,
       targets: results,
