@@ -9,6 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {crc32, decodeCache} from '../../src/lib/boot/code-cache.js'
 import {makeHome, NODE_VERSION, ROOT, runCli, startServer, type TestServer} from '../helpers/cli.js'
 
 const copy = mkdtempSync(join(tmpdir(), 'groq-damaged-cache-'))
@@ -107,6 +108,38 @@ describe.concurrent('with damaged code caches (header kept, body changed)', () =
       const fourth = await list(['--debug'])
       expect(fourth).toMatchObject(answered)
       expect(fourth.stderr).not.toContain('code cache')
+    } finally {
+      rmSync(home, {force: true, recursive: true})
+    }
+  })
+})
+
+describe('the cache of our code (dist/app.cjs) a run keeps', () => {
+  it('after a first run that failed (no API key), is made fuller once by the first run that succeeds', async () => {
+    const home = makeHome()
+    try {
+      const env = {GROQ_BASE_URL: server.url}
+      const ownDir = join(home, 'cache', 'groq', 'code-cache')
+      const appCache = () => {
+        const [name] = readdirSync(ownDir).filter((file) => file.startsWith('app.cjs-'))
+        const data = readFileSync(join(ownDir, name))
+        // Made by the Node the CLI runs on (GROQ_TEST_NODE may not be this one).
+        const tag = `${NODE_VERSION}-${process.arch}`
+        const decoded = decodeCache(data, crc32(readFileSync(join(copy, 'dist', 'app.cjs'))), tag)
+        return {covers: decoded.body ? decoded.covers : [], data}
+      }
+      const list = (key?: string) => groq(['models', 'list'], {env: key ? {...env, GROQ_API_KEY: key} : env, home})
+      expect(await list()).toMatchObject({exitCode: 3, stdout: ''})
+      const failed = appCache()
+      expect(failed.covers).toContain('commands/models/list.js?')
+      expect(await list('gsk_test')).toMatchObject({exitCode: 0, stdout: 'model-a\tGroq\t\t\t\n'})
+      const succeeded = appCache()
+      expect(succeeded.covers).toContain('commands/models/list.js')
+      expect(succeeded.covers.filter((name) => name.endsWith('?'))).toEqual([])
+      // Neither another success nor another failure has more to add.
+      expect(await list('gsk_test')).toMatchObject({exitCode: 0})
+      expect(await list()).toMatchObject({exitCode: 3})
+      expect(appCache().data.equals(succeeded.data)).toBe(true)
     } finally {
       rmSync(home, {force: true, recursive: true})
     }

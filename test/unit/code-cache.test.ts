@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import vm from 'node:vm'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {loadBundle, saveCodeCache} from '../../src/lib/boot/bundle.js'
+import {fullerCovers, loadBundle, saveCodeCache} from '../../src/lib/boot/bundle.js'
 import {CACHE_TAG, crc32, decodeCache, encodeCache, runtimeCachePath} from '../../src/lib/boot/code-cache.js'
 // @ts-expect-error plain JavaScript build script
 import {v8Flags} from '../../scripts/bundle-common.mjs'
@@ -153,6 +153,22 @@ describe('loadBundle with code caches', () => {
     expect(covers()).toEqual(['commands/a.js', 'commands/b.js'])
     expect(run(['commands/b.js', 'commands/a.js'])).toBe('runtime')
     expect(covers()).toEqual(['commands/a.js', 'commands/b.js'])
+  })
+
+  it('takes what a failed run used as partly covered: the first run that succeeds with it writes a fuller cache', () => {
+    expect(fullerCovers([], ['commands/a.js?'])).toEqual(['commands/a.js?'])
+    // The same command succeeding: written once, the partial entry dropped; then nothing new.
+    expect(fullerCovers(['commands/a.js?'], ['commands/a.js'])).toEqual(['commands/a.js'])
+    expect(fullerCovers(['commands/a.js'], ['commands/a.js'])).toBeUndefined()
+    // Failing again is covered by either kind of entry.
+    expect(fullerCovers(['commands/a.js?'], ['commands/a.js?'])).toBeUndefined()
+    expect(fullerCovers(['commands/a.js'], ['commands/a.js?'])).toBeUndefined()
+    // Another module, failed or not, is added beside what is there.
+    expect(fullerCovers(['commands/a.js'], ['commands/b.js?'])).toEqual(['commands/a.js', 'commands/b.js?'])
+    expect(fullerCovers(['commands/a.js?', 'lib/x.js'], ['commands/a.js', 'lib/x.js'])).toEqual([
+      'commands/a.js',
+      'lib/x.js',
+    ])
   })
 
   it('never gives one install the run-time cache of another, even one V8 would take (a source of the same length)', () => {

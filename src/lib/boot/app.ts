@@ -26,7 +26,7 @@ export function appImporter(dist: string, {cacheDir}: {cacheDir?: string} = {}):
   return (specifier) => {
     if (specifier.startsWith(prefix)) {
       app ??= isFresh(dist)
-        ? (loadBundle<AppBundle>(join(dist, 'app.cjs'), {cacheDir, covers: () => [...used]})?.exports ?? null)
+        ? (loadBundle<AppBundle>(join(dist, 'app.cjs'), {cacheDir, covers: () => covering(used)})?.exports ?? null)
         : null
       const path = specifier.slice(prefix.length)
       const load = app?.modules[path]
@@ -41,6 +41,16 @@ export function appImporter(dist: string, {cacheDir}: {cacheDir?: string} = {}):
     }
     return import(specifier)
   }
+}
+
+/**
+ * The modules this run used, asked as it exits. A run that failed (an unknown flag, no API key: a user's first run,
+ * often) compiled only part of them, so they are marked `?` (bundle.ts `fullerCovers`): the first run of the same
+ * command that succeeds then writes a cache that holds the rest, instead of compiling it anew on every run.
+ */
+function covering(used: Set<string>): string[] {
+  const failed = Number(process.exitCode ?? 0) !== 0
+  return [...used].map((path) => (failed ? `${path}?` : path))
 }
 
 /**

@@ -40,7 +40,9 @@ export interface LoadOptions {
   cacheDir?: string
   /**
    * What this run used of the bundle, asked at exit (app.ts: the modules loaded). When this machine's own cache was
-   * made by a run that used less, a fuller one is written: it holds what V8 compiled then and now.
+   * made by a run that used less, a fuller one is written: it holds what V8 compiled then and now. A name ending in
+   * `?` was used by a run that failed, so only partly (flags rejected, no API key): a run that uses it and succeeds
+   * writes a fuller cache once, a failing run is covered by either.
    */
   covers?: () => readonly string[]
   /** When to write this machine's cache (default: as the process exits; tests call it themselves). */
@@ -115,8 +117,7 @@ export function loadBundle<T>(
   if (ownPath && (cache === 'none' || (cache === 'runtime' && covers))) {
     saveAtExit(atExit, script, ownPath, sourceCrc, () => {
       if (cache === 'none') return covers?.() ?? []
-      const used = covers?.() ?? []
-      return used.every((name) => covered.includes(name)) ? undefined : [...new Set([...covered, ...used])].sort()
+      return fullerCovers(covered, covers?.() ?? [])
     })
   }
 
@@ -127,6 +128,18 @@ export function loadBundle<T>(
   load.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), importer)
   module.loaded = true
   return {cache, exports: module.exports as T, script}
+}
+
+/**
+ * What a new cache covers, or undefined when the one there (`covered`) already covers what this run `used`: a name
+ * is covered by itself, and a partly used one (`name?`) by `name` too. A name fully covered drops its partial entry.
+ */
+export function fullerCovers(covered: readonly string[], used: readonly string[]): string[] | undefined {
+  const has = (name: string) => covered.includes(name) || (name.endsWith('?') && covered.includes(name.slice(0, -1)))
+  if (used.every(has)) return undefined
+  const all = new Set([...covered, ...used])
+  for (const name of all) if (name.endsWith('?') && all.has(name.slice(0, -1))) all.delete(name)
+  return [...all].sort()
 }
 
 /**
