@@ -6,8 +6,8 @@
 // as for CI ($XDG_CACHE_HOME/groq-ci/node/<version>/). The CLI itself is not rebuilt: a package built with one Node
 // runs on all three, as users get it.
 //
-// Usage: npm run build, then  node bench/node-versions.mjs [--rounds 20] [--majors 22,24] [--levers]
-// (--levers: perf.mjs's, and the levers side by side too)
+// Usage: npm run build, then  node bench/node-versions.mjs [--rounds 20] [--majors 22,24] [--levers] [--instructions 5]
+// (--levers, --instructions: perf.mjs's, and their figures side by side too)
 import {execFileSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -17,6 +17,7 @@ import {parseArgs} from 'node:util'
 
 const {values} = parseArgs({
   options: {
+    instructions: {type: 'string'},
     levers: {default: false, type: 'boolean'},
     majors: {default: '22,24', type: 'string'},
     rounds: {default: '20', type: 'string'},
@@ -48,6 +49,7 @@ try {
         '--json',
         json,
         ...(values.levers ? ['--levers'] : []),
+        ...(values.instructions ? ['--instructions', values.instructions] : []),
       ],
       {stdio: 'inherit'},
     )
@@ -58,18 +60,35 @@ try {
   rmSync(work, {force: true, recursive: true})
 }
 
-// The targets, one column per Node version.
+// The targets, one column per Node version: wall time, then (--instructions) instruction counts.
 const header = ['target', ...figures.map((f) => `Node ${f.version.slice(1)}`), 'at most']
+const cell = ({pass, unit, value}) =>
+  `${unit === 'x' ? `${value.toFixed(2)}x` : `${value.toFixed(1)} MB`} ${pass ? 'PASS' : 'MISS'}`
 const rows = figures[0].targets.map((target, index) => [
   target.name,
-  ...figures.map((f) => {
-    const {pass, unit, value} = f.targets[index]
-    return `${unit === 'x' ? `${value.toFixed(2)}x` : `${value.toFixed(1)} MB`} ${pass ? 'PASS' : 'MISS'}`
-  }),
+  ...figures.map((f) => cell(f.targets[index])),
   target.unit === 'x' ? `${target.limit}x` : 'the script, 80 MB',
 ])
-console.log(`Side by side (${values.rounds} rounds each, one Node after the other):\n`)
+const loads = figures.map((f) => f.load).join('; ')
+console.log(`Side by side, wall (${values.rounds} rounds each, one Node after the other; load ${loads}):\n`)
 printTable(header, rows)
+if (values.instructions) {
+  console.log(`\nSide by side, instructions under valgrind (${values.instructions} rounds each):\n`)
+  printTable(
+    header,
+    figures[0].targets.flatMap((target, index) =>
+      target.unit === 'x'
+        ? [
+            [
+              target.name,
+              ...figures.map((f) => cell({...f.targets[index].instructions, unit: 'x'})),
+              `${target.limit}x`,
+            ],
+          ]
+        : [],
+    ),
+  )
+}
 
 if (values.levers) {
   console.log('')

@@ -7,7 +7,7 @@
 // Then the ratios the issue sets: groq vs the bare groq-sdk script for `models list` and `chat --no-stream`.
 // Then time from the server writing the first streamed delta to it reaching us through `groq chat`'s stdout.
 //
-// Usage: npm run build, then  node bench/perf.mjs [--rounds 20] [--node PATH] [--levers] [--json FILE]
+// Usage: npm run build, then  node bench/perf.mjs [--rounds 20] [--node PATH] [--levers] [--instructions 5] [--json FILE]
 //
 // --node runs every case (node -e 0, the groq-sdk script, groq) on that Node binary instead of this one; the server
 // and the bookkeeping stay on this Node. bench/node-versions.mjs runs it for Node 20, 22 and 24 in turn.
@@ -17,6 +17,12 @@
 // less with other load on the machine than a ratio of medians. --json writes the figures to FILE as well.
 // --levers adds `groq models list` without each start-up lever a user's Node may or may not have (Node's compile
 // cache, 22.1+; the CLI's own caches, which a first run writes) and prints what each saves, as that ratio.
+//
+// --instructions N adds N more interleaved rounds with every case run under valgrind (cachegrind, no cache
+// simulation), counting the instructions it executed in every thread, in user space (not the kernel's work: reading
+// files, page faults; nor what a cache miss costs). Unlike wall and CPU time that count hardly moves with other load
+// on the machine (3-5% between runs), so on a busy machine it is the steadier figure; the targets are then given
+// both ways. A case takes 30-80x longer under valgrind: 5 rounds cost about 15 minutes on 2 busy cores.
 import {execFileSync, fork, spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:http'
@@ -27,6 +33,7 @@ import {parseArgs} from 'node:util'
 
 const {values} = parseArgs({
   options: {
+    instructions: {type: 'string'},
     json: {type: 'string'},
     levers: {default: false, type: 'boolean'},
     node: {type: 'string'},
@@ -175,6 +182,24 @@ async function main() {
     }
   }
 
+  // Instructions executed, counted by valgrind (see the top of this file), in interleaved rounds of their own.
+  const instructionRounds = Number(values.instructions ?? 0)
+  const counted = cases.filter((c) => !c.lever)
+  const instructions = new Map(counted.map((c) => [c.name, []]))
+  const valgrindDir = mkdtempSync(join(tmpdir(), 'groq-perf-valgrind-'))
+  const countInstructions = async ({argv, env: caseEnv}) => {
+    const log = join(valgrindDir, 'log')
+    const tool = ['valgrind', '--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null']
+    await run({argv: [...tool, `--log-file=${log}`, ...argv], env: caseEnv})
+    const refs = /I\s+refs:\s+([\d,]+)/.exec(readFileSync(log, 'utf8'))
+    if (!refs) throw new Error(`no instruction count from valgrind for ${argv.join(' ')}`)
+    return Number(refs[1].replaceAll(',', ''))
+  }
+  for (let round = 0; round < instructionRounds; round++) {
+    for (const c of counted) instructions.get(c.name).push(await countInstructions(c))
+  }
+  rmSync(valgrindDir, {force: true, recursive: true})
+
   const peakRss = ({argv, env: caseEnv}) => {
     const script =
       'import resource,subprocess,sys\n' +
@@ -192,6 +217,7 @@ async function main() {
         median: quantile(times.get(c.name), 0.5),
         p90: quantile(times.get(c.name), 0.9),
         rss: peakRss(c),
+        ...(instructionRounds && !c.lever ? {instructions: quantile(instructions.get(c.name), 0.5)} : {}),
       },
     ]),
   )
@@ -215,13 +241,27 @@ async function main() {
   }
 
   const version = execFileSync(NODE, ['-p', 'process.version']).toString().trim()
-  console.log(`Node ${version}, ${rounds} interleaved rounds, local server on loopback\n`)
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+  const underValgrind = instructionRounds ? `, instructions: ${instructionRounds} rounds under valgrind` : ''
+  console.log(`Node ${version}, ${rounds} interleaved rounds${underValgrind}, local server on loopback, load ${load}\n`)
+  const nodeInstructions = stats.get('node -e 0').instructions
   table(
-    ['case', 'median ms', 'p90 ms', 'x node -e 0', 'CPU ms', 'peak RSS MB'],
+    [
+      'case',
+      'median ms',
+      'p90 ms',
+      'x node -e 0',
+      'CPU ms',
+      ...(instructionRounds ? ['instructions M', 'x node -e 0'] : []),
+      'peak RSS MB',
+    ],
     cases.map((c) => {
       const s = stats.get(c.name)
       const row = [s.median.toFixed(1), s.p90.toFixed(1), (s.median / node).toFixed(2), s.cpu.toFixed(0)]
-      return [c.name, ...row, s.rss.toFixed(1)]
+      const count = s.instructions
+        ? [(s.instructions / 1e6).toFixed(1), (s.instructions / nodeInstructions).toFixed(2)]
+        : ['', '']
+      return [c.name, ...row, ...(instructionRounds ? count : []), s.rss.toFixed(1)]
     }),
   )
 
@@ -232,11 +272,11 @@ async function main() {
       0.5,
     )
   const targets = [
-    ['groq --version vs node -e 0', ratio('groq --version', 'node -e 0'), 1.15],
-    ['groq --help vs node -e 0', ratio('groq --help', 'node -e 0'), 1.5],
-    ['groq models --help vs node -e 0', ratio('groq models --help', 'node -e 0'), 1.5],
-    ['groq models list vs groq-sdk script', ratio('groq models list', 'groq-sdk script: models'), 0.7],
-    ['groq chat --no-stream vs groq-sdk script', ratio('groq chat --no-stream', 'groq-sdk script: chat'), 0.7],
+    ['groq --version vs node -e 0', 'groq --version', 'node -e 0', 1.15],
+    ['groq --help vs node -e 0', 'groq --help', 'node -e 0', 1.5],
+    ['groq models --help vs node -e 0', 'groq models --help', 'node -e 0', 1.5],
+    ['groq models list vs groq-sdk script', 'groq models list', 'groq-sdk script: models', 0.7],
+    ['groq chat --no-stream vs groq-sdk script', 'groq chat --no-stream', 'groq-sdk script: chat', 0.7],
   ]
   // Peak RSS: at most the bare script's for the same call, and at most 80 MB.
   const rssTargets = [
@@ -244,7 +284,13 @@ async function main() {
     ['groq chat --no-stream', 'groq-sdk script: chat'],
   ]
   const results = [
-    ...targets.map(([name, value, limit]) => ({limit, name, pass: value <= limit, unit: 'x', value})),
+    ...targets.map(([name, a, b, limit]) => {
+      const value = ratio(a, b)
+      const result = {limit, name, pass: value <= limit, unit: 'x', value}
+      if (!instructionRounds) return result
+      const count = ratio(a, b, instructions)
+      return {...result, instructions: {pass: count <= limit, value: count}}
+    }),
     ...rssTargets.map(([name, script]) => {
       const limit = Math.min(80, stats.get(script).rss)
       return {
@@ -257,14 +303,32 @@ async function main() {
     }),
   ]
   console.log('')
-  table(
-    ['target', 'ratio', 'at most', 'result'],
-    results.map(({limit, name, pass, unit, value}) =>
-      unit === 'x'
-        ? [name, `${value.toFixed(2)}x`, `${limit}x`, verdict(pass)]
-        : [name, `${value.toFixed(1)} MB`, `${limit.toFixed(1)} MB`, verdict(pass)],
-    ),
-  )
+  if (instructionRounds) {
+    table(
+      ['target', 'wall', 'result', 'instructions', 'result', 'at most'],
+      results.map(({instructions: count, limit, name, pass, unit, value}) =>
+        unit === 'x'
+          ? [
+              name,
+              `${value.toFixed(2)}x`,
+              verdict(pass),
+              `${count.value.toFixed(2)}x`,
+              verdict(count.pass),
+              `${limit}x`,
+            ]
+          : [name, `${value.toFixed(1)} MB`, verdict(pass), '', '', `${limit.toFixed(1)} MB`],
+      ),
+    )
+  } else {
+    table(
+      ['target', 'ratio', 'at most', 'result'],
+      results.map(({limit, name, pass, unit, value}) =>
+        unit === 'x'
+          ? [name, `${value.toFixed(2)}x`, `${limit}x`, verdict(pass)]
+          : [name, `${value.toFixed(1)} MB`, `${limit.toFixed(1)} MB`, verdict(pass)],
+      ),
+    )
+  }
 
   // What each lever saves: `groq models list` without it, as a ratio to with it (medians of per-round ratios).
   const leverResults = values.levers
@@ -323,7 +387,9 @@ async function main() {
     const figures = {
       cases: Object.fromEntries([...stats].map(([name, s]) => [name, {...s, xNode: s.median / node}])),
       firstDeltaMs: firstDelta,
+      instructionRounds,
       levers: leverResults,
+      load,
       rounds,
       targets: results,
       version,

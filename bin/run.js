@@ -10,10 +10,9 @@
 // entry makes Node start its ES module loader, about a fifth of `node -e 0` again, before the first line runs.
 // `--version` and help never start it; a command does, when oclif imports it from dist/.
 'use strict'
-const {existsSync, readFileSync} = require('node:fs')
-const {arch, platform, release} = require('node:os')
+// Only what Node has loaded already: `--version` needs nothing more (node:os and node:url are required where used).
+const {existsSync, fstatSync, readFileSync, writeSync} = require('node:fs')
 const {join} = require('node:path')
-const {pathToFileURL} = require('node:url')
 
 const root = join(__dirname, '..')
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'))
@@ -22,9 +21,11 @@ const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'))
 function maybeWsl() {
   const says = (text) => text.toLowerCase().includes('microsoft')
   try {
-    if (says(release()) || says(readFileSync('/proc/version', 'utf8'))) return true
+    // /proc/version begins `Linux version <os.release()>`: it says so whenever the release does.
+    if (says(readFileSync('/proc/version', 'utf8'))) return true
   } catch {
-    // no /proc/version: is-wsl goes on to the paths below
+    // no /proc/version: ask for the release, then the paths below
+    if (says(require('node:os').release())) return true
   }
   return existsSync('/proc/sys/fs/binfmt_misc/WSLInterop') || existsSync('/run/WSL')
 }
@@ -49,13 +50,15 @@ function oclifDoesMore(pjson) {
 async function userAgent(pjson) {
   // Config#load: the platform is `wsl` when wsl-utils says so (imported from @oclif/core, as oclif does). It
   // can only say so on Linux with one of the signs is-wsl looks for; without them, loading it is wasted time.
-  let os = platform()
+  // os.platform() and os.arch() are process.platform and process.arch.
+  let os = process.platform
   if (os === 'linux' && maybeWsl()) {
     const {createRequire} = require('node:module')
     const requireFromCore = createRequire(createRequire(join(root, 'package.json')).resolve('@oclif/core'))
+    const {pathToFileURL} = require('node:url')
     if ((await import(pathToFileURL(requireFromCore.resolve('wsl-utils')).href)).isWsl) os = 'wsl'
   }
-  const cpu = arch() === 'ia32' ? 'x86' : arch()
+  const cpu = process.arch === 'ia32' ? 'x86' : process.arch
   return `${pjson.name}/${pjson.version || '0.0.0'} ${os}-${cpu} node-${process.version}`
 }
 
@@ -127,32 +130,71 @@ async function runOclif(pjson, boot, answer) {
   if (printed && !printed.stderr && !process.exitCode) answer.save(printed.stdout.join(''))
 }
 
+/**
+ * process.stdout, or `{isTTY: false}` when file descriptor 1 is a pipe, socket or file, which the real stream would
+ * say too (a character device may be a terminal: then the real one). Help is answered with the stand-in
+ * (help-pages.ts asks ansis its colour level with it) and written by writeToStdout.
+ */
+function stdoutForHelp() {
+  try {
+    const stat = fstatSync(1)
+    if (stat.isFIFO() || stat.isSocket() || stat.isFile()) return {isTTY: false}
+  } catch {
+    // fd 1 not there to look at: the real stream decides
+  }
+  return process.stdout
+}
+
+/**
+ * Writes `text` (a string or Buffer) to file descriptor 1 without making process.stdout: for a pipe that is a net.Socket, whose modules
+ * cost about a tenth of `node -e 0` (valgrind, Node 22). process.stdout writes to pipes and files synchronously on
+ * Linux too, so the order of output is the same. As oclif, a reader that stopped early (EPIPE) is not an error; a
+ * descriptor that would block (one the parent made non-blocking) gets the rest through process.stdout, which waits.
+ */
+function writeToStdout(text) {
+  let data = Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8')
+  try {
+    while (data.length > 0) data = data.subarray(writeSync(1, data))
+  } catch (error) {
+    if (error?.code === 'EPIPE') return
+    if (error?.code !== 'EAGAIN') throw error
+    process.stdout.on('error', (error) => {
+      if (error?.code !== 'EPIPE') throw error
+    })
+    process.stdout.write(data)
+  }
+}
+
 async function main() {
   const argv = process.argv.slice(2)
   const pjson = readJson(join(root, 'package.json'))
   let boot
-  let answer // {page} for --version or a help page; {save} to keep the help page oclif prints
+  let version // the line --version prints
+  let stdout // process.stdout, or {isTTY: false} when fd 1 is certainly not a terminal (stdoutForHelp)
+  let answer // {page}: a help page; {save}: keep the help page oclif prints
   try {
     const versionFlags = new Set(['--version', ...(pjson.oclif?.additionalVersionFlags ?? [])])
     // main.run: `--version` (or an additionalVersionFlags entry) as the first argument, before any help flag.
     if (versionFlags.has(argv[0])) {
-      if (!oclifDoesMore(pjson)) answer = {page: (await userAgent(pjson)) + '\n'}
+      if (!oclifDoesMore(pjson)) version = (await userAgent(pjson)) + '\n'
     } else if (mayBeHelp(argv, pjson) && !oclifDoesMore(pjson)) {
       boot = loadBoot()
-      const request = {argv, env: process.env, root, stdout: process.stdout, userAgent: await userAgent(pjson)}
-      answer = boot?.lookupHelp(request)
+      stdout = stdoutForHelp()
+      answer = boot?.lookupHelp({argv, env: process.env, root, stdout, userAgent: await userAgent(pjson)})
     }
   } catch {
     answer = undefined // anything unexpected (an unreadable plugin package.json, say): oclif decides
   }
+  if (version !== undefined) return writeToStdout(version)
   if (answer?.page === undefined) return runOclif(pjson, boot ?? loadBoot(), answer)
+  if (!stdout.isTTY) return writeToStdout(answer.page)
   // As oclif (command.js): a reader that stops early (`| head`) is not an error.
   process.stdout.on('error', (error) => {
     if (error?.code !== 'EPIPE') throw error
   })
   // On a terminal, a help page taller than it goes through the pager (src/lib/ux/pager.ts), as command output does.
-  const page = process.stdout.isTTY ? String(answer.page) : undefined
-  if (page !== undefined && page.split('\n').length > (process.stdout.rows ?? 24)) {
+  const page = String(answer.page)
+  if (page.split('\n').length > (process.stdout.rows ?? 24)) {
     const {pagerCommand, writePaged} = await import('../dist/lib/ux/pager.js')
     const io = {env: process.env, stderr: process.stderr, stdin: process.stdin, stdout: process.stdout}
     await writePaged(io, page, pagerCommand(io, argv.includes('--no-pager')))

@@ -4,13 +4,13 @@
  * Each case runs the built CLI and, as the reference, stock oclif: `execute()` from the unbundled @oclif/core in
  * node_modules, on the same install (same dist/, same manifest).
  */
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {Config} from '@oclif/core'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {BIN, builtByThisNode, cleanEnv, makeHome, NODE, NODE_VERSION, ROOT} from '../helpers/cli.js'
+import {BIN, builtByThisNode, cleanEnv, homeEnv, makeHome, NODE, NODE_VERSION, ROOT} from '../helpers/cli.js'
 
 // Stock oclif: execute() from node_modules/@oclif/core, the argv after `--`. It skips bin/run.js altogether.
 const STOCK = `import {execute} from '@oclif/core'\nawait execute({dir: ${JSON.stringify(ROOT)}, args: process.argv.slice(1)})`
@@ -82,6 +82,32 @@ describe.concurrent('--version is answered without oclif, with oclif’s answer'
     expect(fast.stderr).toBe('oclif loaded: false')
     const slow = await node(['--import', probe, BIN, 'config', 'list'])
     expect(slow.stderr).toBe('oclif loaded: true')
+  })
+
+  it.each([[['--version']], [['--help']], [['models', '--help']]])(
+    '%j through a pipe is written without making process.stdout (node:net never loads)',
+    async (argv) => {
+      // The probe writes with fs.writeSync: process.stderr, a pipe here, would load node:net itself.
+      const probe =
+        'data:text/javascript,import {writeSync} from "node:fs";' +
+        'process.on("exit",()=>writeSync(2,"net loaded: "+process.moduleLoadList.includes("NativeModule net")))'
+      // Twice with one home: under another Node than the build's, the root page names that Node, so oclif renders it
+      // the first time and the run keeps it (help-pages.ts); the second is answered as the build's pages are.
+      const home = makeHome()
+      const result = await node([BIN, ...argv], homeEnv(home))
+        .then(() => node(['--import', probe, BIN, ...argv], homeEnv(home)))
+        .finally(() => rmSync(home, {force: true, recursive: true}))
+      expect(result.stderr).toBe('net loaded: false')
+      expect(result.exitCode).toBe(0)
+      expect(result.stdout).toContain(argv[0] === '--version' ? 'groq-cli/' : 'USAGE')
+    },
+  )
+
+  it.each([[['--version']], [['--help']]])('%j into a pipe its reader closed: exit 0, nothing on stderr', (argv) => {
+    // `true` has exited (and closed the pipe) before groq writes: the write fails with EPIPE, as after `| head -1`.
+    const script = `exec 3>&1; (sleep 0.3; "$0" "$@" 2>&3; echo "exit $?" >&3) | true`
+    const shell = spawnSync('sh', ['-c', script, NODE, BIN, ...argv], {encoding: 'utf8', env: cleanEnv(makeHome())})
+    expect(shell.stdout).toBe('exit 0\n')
   })
 
   it('leaves it to oclif when oclif would do more (NODE_ENV=development loads devPlugins), same answer', async () => {

@@ -63,14 +63,31 @@ export function helpWidth(env: NodeJS.ProcessEnv, stdout: Stdout): number {
 /**
  * The colour level (0 none, 1 16 colours, 2 256, 3 truecolor) the ansis at `path` chose for this process: it decides
  * once, when loaded, from the environment, argv and whether stdout is a TTY, for oclif as for us.
+ *
+ * `stdout`: what ansis sees as process.stdout while it loads. bin/run.js passes `{isTTY: false}` when fd 1 is a pipe,
+ * socket or file, which is what the real stream would say: making the real one for a pipe (a net.Socket) costs about
+ * a tenth of `node -e 0`, and the page is then written without it.
  */
-export function ansisColourLevel(path: string): number {
-  const ansis = createRequire(path)(path) as {rgb(r: number, g: number, b: number): {open: string}}
+export function ansisColourLevel(path: string, stdout?: Stdout): number {
+  const load = () => createRequire(path)(path) as {rgb(r: number, g: number, b: number): {open: string}}
+  const ansis = stdout ? withProcessStdout(stdout, load) : load()
   const open = ansis.rgb(255, 0, 0).open
   if (open === '') return 0
   if (open.includes('38;2;')) return 3
   if (open.includes('38;5;')) return 2
   return 1
+}
+
+/** Runs `body` with `process.stdout` answering `stdout` (the property is a configurable getter on every Node). */
+function withProcessStdout<T>(stdout: Stdout, body: () => T): T {
+  const real = Object.getOwnPropertyDescriptor(process, 'stdout')
+  if (!real?.configurable) return body()
+  Object.defineProperty(process, 'stdout', {configurable: true, enumerable: real.enumerable, get: () => stdout})
+  try {
+    return body()
+  } finally {
+    Object.defineProperty(process, 'stdout', real)
+  }
 }
 
 const scopedTrue = (value: string | undefined) => value === '1' || value === 'true'
@@ -123,7 +140,7 @@ export function lookupHelp(request: HelpRequest): HelpAnswer | undefined {
   if (!form || !mayAnswer(request.env)) return undefined
 
   const width = helpWidth(request.env, request.stdout)
-  const level = request.colourLevel ?? ansisColourLevel(join(request.root, index.ansis))
+  const level = request.colourLevel ?? ansisColourLevel(join(request.root, index.ansis), request.stdout)
   const key = terminalKey(width, level)
   const built = form.pages[key]
   const platform = `${process.platform}-${process.arch}`
