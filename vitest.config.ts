@@ -1,4 +1,7 @@
+import {availableParallelism} from 'node:os'
 import {configDefaults, defineConfig} from 'vitest/config'
+
+import {isCI} from './test/helpers/spec.js'
 
 export default defineConfig({
   test: {
@@ -7,6 +10,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Commands read process-wide state (exit code, SIGINT handler): one file at a time per worker.
     pool: 'forks',
+    // Vitest leaves a core for itself (one test file at a time on 2 cores), but an end-to-end test mostly waits for
+    // the CLI it spawned, which runs on the other core. CI has the machine to itself: a worker per core. Elsewhere
+    // the default, as the machine may be shared.
+    maxWorkers: isCI() ? availableParallelism() : undefined,
     projects: [
       // In-process tests (and a few runs of the sources through tsx): no build needed. `npm run test:unit`.
       // Its global setup only reports contract tests skipped for want of Groq's spec (test/helpers/spec.ts).
