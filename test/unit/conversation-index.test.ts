@@ -60,23 +60,25 @@ function storeWith(count: number) {
   for (let index = 0; index < count; index++) write(conversation(index))
   const verify = () => scanStore(store.dir, {now: Date.now() + LATER})
   const text = () => readFileSync(indexPath(store.dir), 'utf8')
-  /** The index's entry lines by id (the last one wins), as fields. */
+  /** The index's entries by id (the last line wins): [id, size, mtimeMs, ctimeMs, ino, updated_at, summary]. */
   const entries = () => {
-    const found = new Map<string, string[]>()
-    for (const line of text().split('\n')) if (line.startsWith('E\t')) found.set(line.split('\t')[1], line.split('\t'))
+    const found = new Map<string, unknown[]>()
+    for (const line of text().split('\n')) {
+      if (!line.startsWith('E\t')) continue
+      const entry = JSON.parse(line.slice(2, -2)) as unknown[]
+      found.set(entry[0] as string, entry)
+    }
     return found
   }
   /** Replaces the payload (the summary) of one entry in the index, leaving its fingerprint. */
   const editIndex = (id: string, change: (summary: Record<string, unknown>) => void) => {
     const lines = text().split('\n')
-    const at = lines.findLastIndex((line) => line.startsWith(`E\t${id}\t`))
-    const fields = lines[at].split('\t')
-    const summary = JSON.parse(fields[7])
-    change(summary)
-    fields[7] = JSON.stringify(summary)
-    if (fields[6] !== '') fields[6] = summary.updated_at
+    const at = lines.findLastIndex((line) => line.startsWith(`E\t["${id}",`))
+    const entry = JSON.parse(lines[at].slice(2, -2))
+    change(entry[6])
+    if (entry[5] !== '') entry[5] = entry[6].updated_at
     const before = Buffer.byteLength(lines[at])
-    lines[at] = fields.join('\t')
+    lines[at] = `E\t${JSON.stringify(entry)}\t.`
     // The header says where the body ends: moved by as much as an entry in the body grew.
     const header = lines[0].split('\t')
     if (Buffer.byteLength(lines.slice(0, at).join('\n')) < Number(header[2]))
@@ -107,7 +109,7 @@ describe('the conversation index, verified', () => {
     })
     expect(unreadable).toEqual([])
     expect(indexPath(store.dir)).toBe(`${store.dir}.index`)
-    expect(text()).toMatch(/^groq conversation index 4\t[\d.]+:[\d.]+:\d+\t\d+\t5\t\.\n/)
+    expect(text()).toMatch(/^groq conversation index 5\t[\d.]+:[\d.]+:\d+\t\d+\t5\t\.\n/)
     expect([...entries().keys()].sort()).toEqual(ids(summaries).sort())
     expect(statSync(indexPath(store.dir)).mode & 0o777).toBe(0o600)
   })
@@ -152,18 +154,18 @@ describe('the conversation index, verified', () => {
     write(conversation(3, {name: 'one-change'}))
     expect((await verify()).summaries.find(({id}) => id === idOf(3))?.name).toBe('one-change')
     expect(text().startsWith(built)).toBe(true)
-    expect(text().slice(built.length)).toMatch(/^\nV\t[\d.:]+\t\.\nE\t00000003-abcd\t[^\n]+\t\.\n$/)
+    expect(text().slice(built.length)).toMatch(/^\nV\t[\d.:]+\t\.\nE\t\["00000003-abcd",[^\n]+\t\.\n$/)
     for (let number = 0; number < 80; number++) write(conversation(number, {name: `renamed-${number}`}))
     await verify()
     expect(text()).not.toContain('\nV\t')
-    expect(JSON.parse(entries().get(idOf(3))![7]).name).toBe('renamed-3')
+    expect((entries().get(idOf(3))![6] as {name: string}).name).toBe('renamed-3')
   })
 
   it('a file changed in the last two seconds is read, and read again next time (its fingerprint is not kept)', async () => {
     const {editIndex, entries, store} = storeWith(2)
     const now = () => scanStore(store.dir)
     expect(ids((await now()).summaries)).toEqual([1, 0].map(idOf))
-    expect(entries().get(idOf(1))![5]).toBe('-1')
+    expect(entries().get(idOf(1))![4]).toBe(-1)
     editIndex(idOf(1), (summary) => (summary.model = 'stale'))
     expect((await now()).summaries[0].model).toBe('llama-3.1-8b-instant')
   })
@@ -179,6 +181,34 @@ describe('the conversation index, verified', () => {
     editIndex(idOf(2), (summary) => (summary.model = 'kept'))
     rmSync(indexPath(store.dir))
     expect((await verify()).summaries[0].model).toBe('llama-3.1-8b-instant')
+  })
+
+  it('a body line damaged by hand (not JSON, or not an entry) means rebuilding from the files', async () => {
+    const {store, text, verify} = storeWith(3)
+    await verify()
+    const whole = text()
+    for (const damage of ['{"not":"an entry"}', '["00000001-abcd",1,2,3,4,"x"', '["00000001-abcd",1,2,3,4,"",7]']) {
+      const lines = whole.split('\n')
+      lines[2] = `E\t${damage.padEnd(lines[2].length - 4)}\t.` // the same length: the header's offsets still hold
+      writeFileSync(indexPath(store.dir), lines.join('\n'))
+      expect(ids((await verify()).summaries)).toEqual([2, 1, 0].map(idOf))
+      expect(text()).toBe(whole.replace(/^([^\t]+\t)[^\t]+/, `$1${text().split('\t')[1]}`))
+    }
+  })
+
+  it('keeps titles past ASCII as they are, and only files named like conversations', async () => {
+    const {store, text, verify, write} = storeWith(1)
+    write(conversation(2, {messages: [{content: 'Grüße — “quoted” 日本語 🚀', role: 'user'}]}))
+    for (const name of ['0000000A-abcd.json', '00000003-abcd.json.bak', '00000003_abcd.json', 'x00000003-abcd.json'])
+      writeFileSync(join(store.dir, name), serialize(conversation(3)))
+    const {summaries, unreadable} = await verify()
+    expect(summaries.map(({id, title}) => [id, title])).toEqual([
+      [idOf(2), 'Grüße — “quoted” 日本語 🚀'],
+      [idOf(0), 'question 0'],
+    ])
+    expect(unreadable).toEqual([])
+    expect([...text()].every((char) => char.charCodeAt(0) < 128)).toBe(true) // ASCII: read as Latin-1, one byte a char
+    expect((await verify()).summaries).toEqual(summaries) // the same from the index
   })
 
   it('a store whose index cannot be written is still read, from its files', async () => {
@@ -262,7 +292,7 @@ describe('the conversation index, trusted (chat -c, names)', () => {
     await verify()
     const groq = ConversationStore.fromEnv(env)
     await groq.save(appendTurn(conversation(0), {messages: [{content: 'again', role: 'user'}]}, new Date('2027-01-01')))
-    expect(text()).toMatch(/\nF\t[\d.:]+\t[\d.:]+\t\.\nE\t00000000-abcd\t[^\n]+\t\.\n$/)
+    expect(text()).toMatch(/\nF\t[\d.:]+\t[\d.:]+\t\.\nE\t\["00000000-abcd",[^\n]+\t\.\n$/)
     // Proof that nothing was verified: an entry changed in the index alone is still taken.
     editIndex(idOf(2), (summary) => (summary.updated_at = '2028-01-01T00:00:00.000Z'))
     expect((await trusted(store.dir)).latest?.id).toBe(idOf(2))
@@ -317,7 +347,7 @@ describe('the conversation index, trusted (chat -c, names)', () => {
     // The last line leaves the folder as it is, but the one before it did not lead to where the last one started.
     expect((await trusted(store.dir)).latest?.id).toBe(idOf(6))
     // Verified: the folder recorded again, with what changed (the file written by hand among them).
-    expect(text().slice(text().lastIndexOf('\nV\t'))).toMatch(/^\nV\t[\d.:]+\t\.\n(E\t.+\n)*E\t00000006-abcd\t/)
+    expect(text().slice(text().lastIndexOf('\nV\t'))).toMatch(/^\nV\t[\d.:]+\t\.\n(E\t.+\n)*E\t\["00000006-abcd",/)
   })
 
   it('a line cut short (a crash while appending) means verifying and rewriting', async () => {

@@ -17,7 +17,6 @@ import {
   byUpdatedDesc,
   sortNewestFirst,
   type ConversationSummary,
-  FILE_PATTERN,
   parseConversation,
   summarize,
   unreadableReason,
@@ -56,24 +55,27 @@ import {
  * before 6.13 (coarse timestamps) that holds for a few milliseconds after it too.
  */
 
-const HEADER = 'groq conversation index 4'
+const HEADER = 'groq conversation index 5'
 /** The end of every line: a line without it was cut short. */
 const END = '\t.'
 const SETTLED_MS = 2000
 
-/** One conversation file as indexed. */
-interface Entry {
-  /**
-   * The file's size, mtime, ctime and inode, tab-separated (fingerprint()); inode -1: not settled when read, so a
-   * verification reads it again.
-   */
-  fingerprint: string
-  id: string
-  /** JSON: the summary without its id, or (a string) why the file cannot be used. */
-  payload: string
-  /** The summary's updated_at; '' when the file cannot be used. */
-  updatedAt: string
-}
+/**
+ * One conversation file as indexed, as its line holds it (`E`, a tab, this as JSON, a tab and a dot): the file's
+ * size, mtime, ctime and inode (inode -1: not settled when read, so a verification reads it again), the summary's
+ * updated_at ('' when the file cannot be used), and the summary (id included, keys in summarize()'s order: what
+ * `list --json` prints) or why the file cannot be used. JSON, so that the whole body is read by one JSON.parse
+ * (bodyEntries): 10,000 lines split and parsed one by one cost several times more (bench/PERF.md).
+ */
+type Entry = [
+  id: string,
+  size: number,
+  mtimeMs: number,
+  ctimeMs: number,
+  ino: number,
+  updatedAt: string,
+  value: ConversationSummary | string,
+]
 
 export interface UnreadableFile {
   id: string
@@ -137,30 +139,19 @@ type Line =
 
 type Stats = {ctimeMs: number; ino: number; mtimeMs: number; size: number}
 
-/** What an entry keeps of a file's stats: its fingerprint, the inode -1 when the file has not settled. */
-const fingerprint = (stats: Stats, settled = true) =>
-  `${stats.size}\t${stats.mtimeMs}\t${stats.ctimeMs}\t${settled ? stats.ino : -1}`
 /** Whether the file is as its entry says but for the inode (unsettled entries have none). */
 const sameTimes = (entry: Entry, stats: Stats) =>
-  entry.fingerprint.startsWith(`${stats.size}\t${stats.mtimeMs}\t${stats.ctimeMs}\t`)
-const mtimeOf = (entry: Entry) => Number(entry.fingerprint.split('\t')[1])
+  entry[1] === stats.size && entry[2] === stats.mtimeMs && entry[3] === stats.ctimeMs
+/** Whether the file is as its entry says: numbers compared, no string made per file (10,000 of them). */
+const unchanged = (entry: Entry | undefined, stats: Stats): entry is Entry =>
+  entry !== undefined && entry[4] === stats.ino && sameTimes(entry, stats)
 
 /** One line's meaning; undefined when it was cut short or is not ours. */
 function parseLine(text: string): Line | undefined {
   if (!text.endsWith(END)) return undefined
   if (text.startsWith('E\t')) {
-    // By position, not split(): 10,000 of these are read for every listing. E, id, 4 fingerprint fields, updated_at.
-    const tabs = [1]
-    for (let count = 1; count < 7; count++) tabs.push(text.indexOf('\t', tabs.at(-1)! + 1))
-    const payload = text.slice(tabs[6] + 1, -END.length)
-    if (tabs.includes(-1) || payload.includes('\t')) return undefined
-    const entry = {
-      fingerprint: text.slice(tabs[1] + 1, tabs[5]),
-      id: text.slice(2, tabs[1]),
-      payload,
-      updatedAt: text.slice(tabs[5] + 1, tabs[6]),
-    }
-    return {entry, kind: 'E'}
+    const entry = entryOf(text.slice(2, -END.length))
+    return entry && {entry, kind: 'E'}
   }
   const fields = text.slice(0, -END.length).split('\t')
   switch (fields[0]) {
@@ -221,7 +212,7 @@ function readIndex(dir: string, head = Number.POSITIVE_INFINITY): IndexFile | un
     }
     switch (parsed.kind) {
       case 'E': {
-        file.tail.set(parsed.entry.id, parsed.entry)
+        file.tail.set(parsed.entry[0], parsed.entry)
         break
       }
       case 'D': {
@@ -241,6 +232,27 @@ function readIndex(dir: string, head = Number.POSITIVE_INFINITY): IndexFile | un
     }
   }
   return file
+}
+
+/** An entry from its JSON; undefined when it is not one (damaged by hand). */
+function entryOf(json: string): Entry | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch {
+    return undefined
+  }
+  return isEntry(value) ? value : undefined
+}
+
+function isEntry(value: unknown): value is Entry {
+  if (!Array.isArray(value) || value.length !== 7 || typeof value[0] !== 'string' || typeof value[5] !== 'string')
+    return false
+  for (let at = 1; at < 5; at++) if (typeof value[at] !== 'number') return false
+  const summary = value[6] as unknown
+  return value[5] === ''
+    ? typeof summary === 'string'
+    : typeof summary === 'object' && summary !== null && (summary as ConversationSummary).id === value[0]
 }
 
 /** Where the body ends (in bytes), if the header is whole and ours. */
@@ -265,16 +277,44 @@ function readAt(fd: number, start: number, end: number): Buffer {
   return buffer
 }
 
+/** Between two body lines, as written: JSON never holds a raw tab, so this is found only there. */
+const BETWEEN = `${END}\nE\t`
+
 /**
- * The body's entries in order, decoded one line at a time (the caller may stop early). An index read for its head
- * ends where its bytes do: `file.buffer` shorter than the body.
+ * The body's entries in order. Read whole, the body is one JSON.parse: its lines joined into an array where they
+ * meet. Read for its head (`chat -c`), one line at a time, so the caller may stop early; the body ends where the
+ * bytes read do (`file.buffer` shorter than the body). A body that does not parse, or not into `count` entries, was
+ * damaged by hand: `file.damaged`.
  */
 function* bodyEntries(file: IndexFile): Generator<Entry> {
   const {buffer} = file
+  const whole = buffer.length >= file.body.end
   // Decoded at once up to the last whole line read (one string; the lines are slices of it).
   const last = buffer.lastIndexOf(10, file.body.end - 1)
-  if (last < file.body.start) return
+  if (last < file.body.start) {
+    if (whole && file.count !== 0) file.damaged = true
+    return
+  }
   const text = buffer.toString('latin1', file.body.start, last + 1)
+  if (whole) {
+    let entries: unknown
+    try {
+      if (!text.startsWith('E\t') || !text.endsWith(`${END}\n`)) throw new Error('not lines')
+      entries = JSON.parse(`[${text.slice(2, -END.length - 1).replaceAll(BETWEEN, ',')}]`)
+    } catch {
+      entries = undefined
+    }
+    // The body's last line without its newline (not as a rewrite wrote it) is damage too.
+    if (!Array.isArray(entries) || entries.length !== file.count || last !== file.body.end - 1) {
+      file.damaged = true
+      return
+    }
+    for (const entry of entries) {
+      if (isEntry(entry)) yield entry
+      else file.damaged = true
+    }
+    return
+  }
   for (let at = 0; at < text.length;) {
     const end = text.indexOf('\n', at)
     const parsed = parseLine(text.slice(at, end))
@@ -282,14 +322,12 @@ function* bodyEntries(file: IndexFile): Generator<Entry> {
     if (parsed?.kind === 'E') yield parsed.entry
     else file.damaged = true // written whole by a rewrite: only a hand could have broken it
   }
-  // The body's last line without its newline (not as a rewrite wrote it), unless the head ends first.
-  if (last !== file.body.end - 1 && buffer.length >= file.body.end) file.damaged = true
 }
 
 /** Every entry: the body's, as the appended lines left them. */
 function allEntries(file: IndexFile): Map<string, Entry> {
   const entries = new Map<string, Entry>()
-  for (const entry of bodyEntries(file)) entries.set(entry.id, entry)
+  for (const entry of bodyEntries(file)) entries.set(entry[0], entry)
   for (const [id, entry] of file.tail) {
     if (entry) entries.set(id, entry)
     else entries.delete(id)
@@ -303,27 +341,13 @@ const HEAD_BYTES = 64 * 1024
 /** Rewritten once the appended lines outgrow an eighth of the body (64 at least). */
 const outgrown = (file: IndexFile) => file.appended > Math.max(64, file.count / 8)
 
-function summaryOf(entry: Entry): ConversationSummary | UnreadableFile {
-  const value = JSON.parse(entry.payload) as Omit<ConversationSummary, 'id'> | string
-  if (typeof value === 'string') return {id: entry.id, mtimeMs: mtimeOf(entry), reason: value}
-  // Keys in summarize()'s order: what `list --json` prints.
-  return {
-    created_at: value.created_at,
-    id: entry.id,
-    messages: value.messages,
-    model: value.model,
-    name: value.name,
-    title: value.title,
-    updated_at: value.updated_at,
-    usage: value.usage,
-  }
-}
+const unusable = (entry: Entry): UnreadableFile => ({id: entry[0], mtimeMs: entry[2], reason: entry[6] as string})
 
 const newestFirst = (a: UnreadableFile, b: UnreadableFile) => b.mtimeMs - a.mtimeMs || (a.id < b.id ? 1 : -1)
 
 // ---- verifying and writing --------------------------------------------------------------------------------------
 
-const entryLine = (entry: Entry) => `E\t${entry.id}\t${entry.fingerprint}\t${entry.updatedAt}\t${entry.payload}${END}\n`
+const entryLine = (entry: Entry) => `E\t${asciiJson(entry)}${END}\n`
 /**
  * JSON with every character past ASCII escaped (`\u2026`): the index is ASCII, decoded as Latin-1 into a one-byte
  * string, three times faster than UTF-8 with a title's ellipsis in it (3.7 MB at 10,000 conversations).
@@ -337,24 +361,40 @@ const line = (...fields: string[]) => `${fields.join('\t')}${END}\n`
 
 /** The entry for a file, read from it. */
 function readEntry(file: string, id: string, stats: Stats, now: number): Entry {
-  let payload: string
-  let updatedAt = ''
-  let raw: string | undefined
+  const settled = now - Math.max(stats.mtimeMs, stats.ctimeMs) > SETTLED_MS
+  const entry = (updatedAt: string, value: ConversationSummary | string): Entry => [
+    id,
+    stats.size,
+    stats.mtimeMs,
+    stats.ctimeMs,
+    settled ? stats.ino : -1,
+    updatedAt,
+    value,
+  ]
+  let raw: string
   try {
     raw = readFileSync(file, 'utf8')
   } catch (error) {
-    payload = asciiJson(unreadableReason(error))
+    return entry('', unreadableReason(error))
   }
-  if (raw !== undefined) {
-    const outcome = parseConversation(raw, id)
-    if (outcome.ok) {
-      const {id: _id, ...summary} = summarize(outcome.conversation)
-      payload = asciiJson(summary)
-      updatedAt = summary.updated_at
-    } else payload = asciiJson(outcome.reason)
+  const outcome = parseConversation(raw, id)
+  if (!outcome.ok) return entry('', outcome.reason)
+  const summary = summarize(outcome.conversation)
+  return entry(summary.updated_at, summary)
+}
+
+/**
+ * The id in a conversation file's name (conversation-file.ts's FILE_PATTERN, `<8 base-36>-<4 base-36>.json`), or
+ * undefined: by its characters, as a regular expression matched against 10,000 names costs ~10 ms more.
+ */
+function idOfFile(name: string): string | undefined {
+  if (name.length !== 18 || !name.endsWith('.json')) return undefined
+  for (let at = 0; at < 13; at++) {
+    const code = name.charCodeAt(at)
+    const ok = at === 8 ? code === 45 : (code >= 48 && code <= 57) || (code >= 97 && code <= 122) // - 0-9 a-z
+    if (!ok) return undefined
   }
-  const settled = now - Math.max(stats.mtimeMs, stats.ctimeMs) > SETTLED_MS
-  return {fingerprint: fingerprint(stats, settled), id, payload: payload!, updatedAt}
+  return name.slice(0, 13)
 }
 
 /** Brings the index up to date from the files (a stat each; the changed ones read), and records what changed. */
@@ -371,13 +411,13 @@ async function verify(dir: string, file: IndexFile | undefined, now: number): Pr
   const entries = new Map<string, Entry>()
   const changed: Entry[] = []
   for (const name of names) {
-    const id = FILE_PATTERN.exec(name)?.[1]
+    const id = idOfFile(name)
     if (id === undefined) continue
     const path = `${dir}/${name}` // not join(): 10,000 normalisations show in a profile
     const stats = statSync(path, {throwIfNoEntry: false})
     if (!stats) continue // removed meanwhile
     let entry = known.get(id)
-    if (entry?.fingerprint !== fingerprint(stats)) {
+    if (!unchanged(entry, stats)) {
       entry = readEntry(path, id, stats, now)
       changed.push(entry)
     }
@@ -394,9 +434,9 @@ async function verify(dir: string, file: IndexFile | undefined, now: number): Pr
 
 /** Unusable files first (by id), then newest updated_at first: the latest conversation is near the top. */
 const bodyOrder = (a: Entry, b: Entry) =>
-  (a.updatedAt === '' ? 0 : 1) - (b.updatedAt === '' ? 0 : 1) ||
-  (a.updatedAt === '' ? (a.id < b.id ? -1 : 1) : byUpdatedDesc(entrySummary(a), entrySummary(b)))
-const entrySummary = (entry: Entry) => ({id: entry.id, updated_at: entry.updatedAt})
+  (a[5] === '' ? 0 : 1) - (b[5] === '' ? 0 : 1) ||
+  (a[5] === '' ? (a[0] < b[0] ? -1 : 1) : byUpdatedDesc(entrySummary(a), entrySummary(b)))
+const entrySummary = (entry: Entry) => ({id: entry[0], updated_at: entry[5]})
 
 async function rewrite(dir: string, entries: Map<string, Entry>, folder: string | undefined): Promise<void> {
   const body = [...entries.values()].sort(bodyOrder).map(entryLine).join('')
@@ -442,8 +482,8 @@ const trustworthy = (dir: string, file: IndexFile | undefined): file is IndexFil
  */
 function unusableUnchanged(dir: string, entries: Iterable<Entry>): boolean {
   for (const entry of entries) {
-    if (entry.updatedAt !== '') continue
-    const stats = statSync(join(dir, `${entry.id}.json`), {throwIfNoEntry: false})
+    if (entry[5] !== '') continue
+    const stats = statSync(join(dir, `${entry[0]}.json`), {throwIfNoEntry: false})
     if (!stats || !sameTimes(entry, stats)) return false
   }
   return true
@@ -468,9 +508,8 @@ export async function scanStore(dir: string, options: {now?: number; trust?: boo
   const summaries: ConversationSummary[] = []
   const unreadable: UnreadableFile[] = []
   for (const entry of entries.values()) {
-    const value = summaryOf(entry)
-    if ('reason' in value) unreadable.push(value)
-    else summaries.push(value)
+    if (entry[5] === '') unreadable.push(unusable(entry))
+    else summaries.push(entry[6] as ConversationSummary)
   }
   return {summaries: sortNewestFirst(summaries), unreadable: unreadable.sort(newestFirst)}
 }
@@ -486,12 +525,12 @@ export async function latestInStore(dir: string, options: {now?: number; trust?:
   if (file && trustworthy(dir, file) && !outgrown(file)) {
     const top: Entry[] = []
     for (const entry of bodyEntries(file)) {
-      if (file.tail.has(entry.id)) continue
+      if (file.tail.has(entry[0])) continue
       top.push(entry)
-      if (entry.updatedAt !== '') break // the newest the appended lines left as it was
+      if (entry[5] !== '') break // the newest the appended lines left as it was
     }
     // Stopped at a readable entry, or read the whole body; else the head was too short: everything is read.
-    const reachedTop = (top.length > 0 && top.at(-1)!.updatedAt !== '') || file.buffer.length >= file.body.end
+    const reachedTop = (top.length > 0 && top.at(-1)![5] !== '') || file.buffer.length >= file.body.end
     const tail = [...file.tail.values()].filter((entry): entry is Entry => entry !== null)
     if (reachedTop && !file.damaged && unusableUnchanged(dir, [...top, ...tail])) candidates = [...top, ...tail]
   }
@@ -499,11 +538,11 @@ export async function latestInStore(dir: string, options: {now?: number; trust?:
   let latest: Entry | undefined
   const unreadable: UnreadableFile[] = []
   for (const entry of candidates) {
-    if (entry.updatedAt === '') unreadable.push(summaryOf(entry) as UnreadableFile)
+    if (entry[5] === '') unreadable.push(unusable(entry))
     else if (!latest || byUpdatedDesc(entrySummary(entry), entrySummary(latest)) < 0) latest = entry
   }
   return {
-    latest: latest && {id: latest.id, updated_at: latest.updatedAt},
+    latest: latest && {id: latest[0], updated_at: latest[5]},
     unreadable: unreadable.sort(newestFirst),
   }
 }
@@ -524,14 +563,9 @@ export function logChange(
   if (conversation) {
     const stats = statSync(join(dir, `${id}.json`), {throwIfNoEntry: false})
     if (!stats) return
-    const {id: _id, ...summary} = summarize(conversation)
+    const summary = summarize(conversation)
     // Just written: not settled (ino -1), so a verification reads it once more.
-    record += entryLine({
-      fingerprint: fingerprint(stats, false),
-      id,
-      payload: asciiJson(summary),
-      updatedAt: summary.updated_at,
-    })
+    record += entryLine([id, stats.size, stats.mtimeMs, stats.ctimeMs, -1, summary.updated_at, summary])
   } else {
     record += line('D', id)
   }
