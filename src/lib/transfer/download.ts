@@ -1,7 +1,7 @@
 import {createWriteStream, fdatasync, fsync, rmSync, type WriteStream} from 'node:fs'
 import {link, rename, rm, stat, unlink} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
-import {Transform, Writable} from 'node:stream'
+import {Readable, Transform, Writable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {CliError, UsageError} from '../core/errors.js'
@@ -106,12 +106,20 @@ export async function saveResponse(response: ResponseLike, sink: Sink, options: 
   const idleMs = options.idleTimeoutMs ?? 60_000
   const stalled = () =>
     new TransferError(`No data for ${Math.round(idleMs / 1000)} s: download stalled`, ExitCode.network)
-  const source = response.body as NodeJS.ReadableStream
+  const body = response.body
+  const source = body instanceof Readable ? body : Readable.from(body as AsyncIterable<Uint8Array>)
   const idleTimer = setTimeout(() => {
-    ;(source as unknown as {destroy?: (error: Error) => void}).destroy?.(stalled())
+    source.destroy(stalled())
     tap.destroy(stalled())
   }, idleMs)
   idleTimer.unref()
+  const count = (chunk: Buffer) => {
+    received += chunk.length
+    bar?.update(received)
+    idleTimer.refresh()
+  }
+  // Stdout may need the first bytes checked before they are written; a file is counted as it streams (one stage
+  // less per chunk: saveToFile).
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       if (!sniffed) {
@@ -121,9 +129,7 @@ export async function saveResponse(response: ResponseLike, sink: Sink, options: 
           return
         }
       }
-      received += chunk.length
-      bar?.update(received)
-      idleTimer.refresh()
+      count(chunk)
       done(null, chunk)
     },
   })
@@ -136,7 +142,7 @@ export async function saveResponse(response: ResponseLike, sink: Sink, options: 
     }
     return await saveToFile(
       source,
-      tap,
+      count,
       sink,
       () => {
         checkLength(received, expected)
@@ -153,8 +159,8 @@ export async function saveResponse(response: ResponseLike, sink: Sink, options: 
 }
 
 async function saveToFile(
-  source: NodeJS.ReadableStream,
-  tap: Transform,
+  source: Readable,
+  count: (chunk: Buffer) => void,
   sink: {force: boolean; path: string},
   finish: () => number,
   signal: AbortSignal | undefined,
@@ -168,9 +174,12 @@ async function saveToFile(
   // after the last write (autoClose off) for the fsync.
   const file = createWriteStream(temp, {autoClose: false, flags: 'wx', highWaterMark: 1 << 20, mode: 0o644})
   const syncing = new BackgroundSync(file)
-  tap.on('data', () => syncing.poll())
+  source.on('data', (chunk: Buffer) => {
+    count(chunk)
+    syncing.poll()
+  })
   try {
-    await pipeline(source, tap, file, {signal})
+    await pipeline(source, file, {signal})
     const bytes = finish()
     await syncing.settled()
     await fdCall(fsync, descriptor(file) as number)
