@@ -9,10 +9,12 @@ import {
   statSync,
   writeSync,
 } from 'node:fs'
+import {createRequire} from 'node:module'
 import {basename, dirname, join} from 'node:path'
 
 import {writeFileAtomic} from '../core/atomic-write.js'
 import {CliError} from '../core/errors.js'
+import {fileStatter} from '../core/file-stats.js'
 import {
   byUpdatedDesc,
   sortNewestFirst,
@@ -55,27 +57,76 @@ import {
  * before 6.13 (coarse timestamps) that holds for a few milliseconds after it too.
  */
 
-const HEADER = 'groq conversation index 5'
+const HEADER = 'groq conversation index 6'
 /** The end of every line: a line without it was cut short. */
 const END = '\t.'
 const SETTLED_MS = 2000
 
 /**
- * One conversation file as indexed, as its line holds it (`E`, a tab, this as JSON, a tab and a dot): the file's
- * size, mtime, ctime and inode (inode -1: not settled when read, so a verification reads it again), the summary's
- * updated_at ('' when the file cannot be used), and the summary (id included, keys in summarize()'s order: what
- * `list --json` prints) or why the file cannot be used. JSON, so that the whole body is read by one JSON.parse
- * (bodyEntries): 10,000 lines split and parsed one by one cost several times more (bench/PERF.md).
+ * One conversation file as indexed, a JSON array: the file's id, size, mtime, ctime and inode (inode -1: not settled
+ * when read, so a verification reads it again), then the summary's fields in summarize()'s order but for id and
+ * updated_at (which come first): a readable file's updated_at, created_at, messages, model, name, title and usage;
+ * an unusable one's '' and why it cannot be used. An array, not the summary as an object: the keys written once in
+ * the code rather than 10,000 times in the file, a third fewer bytes for the JSON.parse that reads the whole body
+ * (bench/PERF.md, issue 14). summaryOf() makes the summary `list --json` prints.
  */
-type Entry = [
+type ReadableEntry = [
   id: string,
   size: number,
   mtimeMs: number,
   ctimeMs: number,
   ino: number,
   updatedAt: string,
-  value: ConversationSummary | string,
+  createdAt: string,
+  messages: number,
+  model: string,
+  name: null | string,
+  title: string,
+  usage: ConversationSummary['usage'],
 ]
+type UnusableEntry = [
+  id: string,
+  size: number,
+  mtimeMs: number,
+  ctimeMs: number,
+  ino: number,
+  updatedAt: '',
+  reason: string,
+]
+type Entry = ReadableEntry | UnusableEntry
+
+const isReadable = (entry: Entry): entry is ReadableEntry => entry[5] !== ''
+
+/** The summary an entry holds, as summarize() made it (the same keys in the same order). */
+const summaryOf = (entry: ReadableEntry): ConversationSummary => ({
+  created_at: entry[6],
+  id: entry[0],
+  messages: entry[7],
+  model: entry[8],
+  name: entry[9],
+  title: entry[10],
+  updated_at: entry[5],
+  usage: entry[11],
+})
+
+/** The entry for a file of these stats (ino -1 when not settled) and this summary or reason. */
+const entryFor = (id: string, stats: Stats, ino: number, value: ConversationSummary | string): Entry =>
+  typeof value === 'string'
+    ? [id, stats.size, stats.mtimeMs, stats.ctimeMs, ino, '', value]
+    : [
+        id,
+        stats.size,
+        stats.mtimeMs,
+        stats.ctimeMs,
+        ino,
+        value.updated_at,
+        value.created_at,
+        value.messages,
+        value.model,
+        value.name,
+        value.title,
+        value.usage,
+      ]
 
 export interface UnreadableFile {
   id: string
@@ -246,13 +297,22 @@ function entryOf(json: string): Entry | undefined {
 }
 
 function isEntry(value: unknown): value is Entry {
-  if (!Array.isArray(value) || value.length !== 7 || typeof value[0] !== 'string' || typeof value[5] !== 'string')
-    return false
+  if (!Array.isArray(value) || typeof value[0] !== 'string') return false
   for (let at = 1; at < 5; at++) if (typeof value[at] !== 'number') return false
-  const summary = value[6] as unknown
-  return value[5] === ''
-    ? typeof summary === 'string'
-    : typeof summary === 'object' && summary !== null && (summary as ConversationSummary).id === value[0]
+  if (value[5] === '') return value.length === 7 && typeof value[6] === 'string'
+  const usage = value[11] as unknown
+  return (
+    value.length === 12 &&
+    typeof value[5] === 'string' &&
+    typeof value[6] === 'string' &&
+    typeof value[7] === 'number' &&
+    typeof value[8] === 'string' &&
+    (value[9] === null || typeof value[9] === 'string') &&
+    typeof value[10] === 'string' &&
+    typeof usage === 'object' &&
+    usage !== null &&
+    !Array.isArray(usage)
+  )
 }
 
 /** Where the body ends (in bytes), if the header is whole and ours. */
@@ -277,54 +337,60 @@ function readAt(fd: number, start: number, end: number): Buffer {
   return buffer
 }
 
-/** Between two body lines, as written: JSON never holds a raw tab, so this is found only there. */
-const BETWEEN = `${END}\nE\t`
+/**
+ * The whole body's entries in order: the body is one JSON array (an entry a line), read by one JSON.parse straight
+ * from the bytes. One that does not parse, not into `count` entries, or not ending in a newline where the header
+ * says, was damaged by hand: `file.damaged`, and no entries.
+ */
+function bodyEntries(file: IndexFile): Entry[] {
+  const {body, buffer} = file
+  let entries: unknown
+  try {
+    if (buffer[body.end - 1] !== 10) throw new Error('not whole')
+    entries = JSON.parse(buffer.toString('latin1', body.start, body.end))
+  } catch {
+    entries = undefined
+  }
+  if (!Array.isArray(entries) || entries.length !== file.count) {
+    file.damaged = true
+    return []
+  }
+  for (const entry of entries as unknown[]) {
+    if (!isEntry(entry)) {
+      file.damaged = true
+      return []
+    }
+  }
+  return entries as Entry[]
+}
 
 /**
- * The body's entries in order. Read whole, the body is one JSON.parse: its lines joined into an array where they
- * meet. Read for its head (`chat -c`), one line at a time, so the caller may stop early; the body ends where the
- * bytes read do (`file.buffer` shorter than the body). A body that does not parse, or not into `count` entries, was
- * damaged by hand: `file.damaged`.
+ * The body's entries from its head (`chat -c`), one line at a time, so the caller may stop early: `[`, then an entry
+ * a line, each but the last followed by a comma, then `]`. It ends where the bytes read do (`file.buffer` may be
+ * shorter than the body). A line that is not so was damaged by hand: `file.damaged`.
  */
-function* bodyEntries(file: IndexFile): Generator<Entry> {
+function* headEntries(file: IndexFile): Generator<Entry> {
   const {buffer} = file
-  const whole = buffer.length >= file.body.end
-  // Decoded at once up to the last whole line read (one string; the lines are slices of it).
   const last = buffer.lastIndexOf(10, file.body.end - 1)
-  if (last < file.body.start) {
-    if (whole && file.count !== 0) file.damaged = true
-    return
-  }
+  if (last < file.body.start) return
   const text = buffer.toString('latin1', file.body.start, last + 1)
-  if (whole) {
-    let entries: unknown
-    try {
-      if (!text.startsWith('E\t') || !text.endsWith(`${END}\n`)) throw new Error('not lines')
-      entries = JSON.parse(`[${text.slice(2, -END.length - 1).replaceAll(BETWEEN, ',')}]`)
-    } catch {
-      entries = undefined
-    }
-    // The body's last line without its newline (not as a rewrite wrote it) is damage too.
-    if (!Array.isArray(entries) || entries.length !== file.count || last !== file.body.end - 1) {
-      file.damaged = true
-      return
-    }
-    for (const entry of entries) {
-      if (isEntry(entry)) yield entry
-      else file.damaged = true
-    }
+  let at = text.indexOf('\n') + 1
+  if (text.slice(0, at) !== '[\n') {
+    file.damaged = true
     return
   }
-  for (let at = 0; at < text.length;) {
+  while (at < text.length) {
     const end = text.indexOf('\n', at)
-    const parsed = parseLine(text.slice(at, end))
+    const line = text.slice(at, end)
     at = end + 1
-    if (parsed?.kind === 'E') yield parsed.entry
+    if (line === ']') return
+    const entry = entryOf(line.endsWith(',') ? line.slice(0, -1) : line)
+    if (entry) yield entry
     else file.damaged = true // written whole by a rewrite: only a hand could have broken it
   }
 }
 
-/** Every entry: the body's, as the appended lines left them. */
+/** Every entry: the body's, as the appended lines left them (in the body's order, new ones after). */
 function allEntries(file: IndexFile): Map<string, Entry> {
   const entries = new Map<string, Entry>()
   for (const entry of bodyEntries(file)) entries.set(entry[0], entry)
@@ -341,7 +407,7 @@ const HEAD_BYTES = 64 * 1024
 /** Rewritten once the appended lines outgrow an eighth of the body (64 at least). */
 const outgrown = (file: IndexFile) => file.appended > Math.max(64, file.count / 8)
 
-const unusable = (entry: Entry): UnreadableFile => ({id: entry[0], mtimeMs: entry[2], reason: entry[6] as string})
+const unusable = (entry: UnusableEntry): UnreadableFile => ({id: entry[0], mtimeMs: entry[2], reason: entry[6]})
 
 const newestFirst = (a: UnreadableFile, b: UnreadableFile) => b.mtimeMs - a.mtimeMs || (a.id < b.id ? 1 : -1)
 
@@ -362,25 +428,15 @@ const line = (...fields: string[]) => `${fields.join('\t')}${END}\n`
 /** The entry for a file, read from it. */
 function readEntry(file: string, id: string, stats: Stats, now: number): Entry {
   const settled = now - Math.max(stats.mtimeMs, stats.ctimeMs) > SETTLED_MS
-  const entry = (updatedAt: string, value: ConversationSummary | string): Entry => [
-    id,
-    stats.size,
-    stats.mtimeMs,
-    stats.ctimeMs,
-    settled ? stats.ino : -1,
-    updatedAt,
-    value,
-  ]
+  const ino = settled ? stats.ino : -1
   let raw: string
   try {
     raw = readFileSync(file, 'utf8')
   } catch (error) {
-    return entry('', unreadableReason(error))
+    return entryFor(id, stats, ino, unreadableReason(error))
   }
   const outcome = parseConversation(raw, id)
-  if (!outcome.ok) return entry('', outcome.reason)
-  const summary = summarize(outcome.conversation)
-  return entry(summary.updated_at, summary)
+  return entryFor(id, stats, ino, outcome.ok ? summarize(outcome.conversation) : outcome.reason)
 }
 
 /**
@@ -397,6 +453,22 @@ function idOfFile(name: string): string | undefined {
   return name.slice(0, 13)
 }
 
+const require = createRequire(import.meta.url)
+
+/** Stores at least this large make V8 grow its young generation faster (bigYoungGeneration). */
+const BIG_STORE = 2000
+
+/**
+ * Lets V8 grow its young generation eightfold (not twofold) each time it grows. A verification of a big store keeps
+ * all it parses (10,000 entries, ~10 MB), so each collection of the young generation copies everything allocated
+ * since the last: grown from 1 MB in doublings that is six or seven collections, a third of the work at 10,000
+ * (bench/PERF.md). V8 reads the factor each time it would grow; it leaves the code caches' flag hash as it was (as
+ * chat/stream.ts's holdYoungGeneration, which sets it back to 1 when a stream starts).
+ */
+function bigYoungGeneration(): void {
+  ;(require('node:v8') as typeof import('node:v8')).setFlagsFromString('--semi-space-growth-factor=8')
+}
+
 /** Brings the index up to date from the files (a stat each; the changed ones read), and records what changed. */
 async function verify(dir: string, file: IndexFile | undefined, now: number): Promise<Map<string, Entry>> {
   const folder = folderState(dir) // before the listing: a change while we read leaves the folder newer than this
@@ -407,23 +479,37 @@ async function verify(dir: string, file: IndexFile | undefined, now: number): Pr
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map()
     throw new CliError(`Cannot read the conversations directory ${dir}: ${(error as Error).message}`)
   }
-  const known = file ? allEntries(file) : new Map<string, Entry>()
-  const entries = new Map<string, Entry>()
+  if (names.length >= BIG_STORE) bigYoungGeneration()
+  // Updated in place: an entry read again keeps its place (the body's order, which scanStore need not sort again
+  // while it holds), a new one goes after the others. No second map of 10,000.
+  const entries = file ? allEntries(file) : new Map<string, Entry>()
+  const indexed = entries.size
   const changed: Entry[] = []
+  const present: string[] = []
+  let found = 0
+  const stat = fileStatter(dir) // statSync's numbers without its Stats object and Dates (core/file-stats.ts)
   for (const name of names) {
     const id = idOfFile(name)
     if (id === undefined) continue
     const path = `${dir}/${name}` // not join(): 10,000 normalisations show in a profile
-    const stats = statSync(path, {throwIfNoEntry: false})
+    const stats = stat(path) // reused by the next stat: read before that
     if (!stats) continue // removed meanwhile
-    let entry = known.get(id)
+    present.push(id)
+    const entry = entries.get(id)
+    if (entry !== undefined) found++
     if (!unchanged(entry, stats)) {
-      entry = readEntry(path, id, stats, now)
-      changed.push(entry)
+      const read = readEntry(path, id, stats, now)
+      changed.push(read)
+      entries.set(id, read)
     }
-    entries.set(id, entry)
   }
-  const removed = [...known.keys()].filter((id) => !entries.has(id))
+  const removed: string[] = []
+  if (found < indexed) {
+    // Files gone since the index saw them (rare): only then a set of the names.
+    const here = new Set(present)
+    for (const id of entries.keys()) if (!here.has(id)) removed.push(id)
+    for (const id of removed) entries.delete(id)
+  }
   if (!file || file.damaged || changed.length + removed.length + file.appended > Math.max(64, entries.size / 8)) {
     if (entries.size > 0 || file) await rewrite(dir, entries, folder)
   } else if (changed.length > 0 || removed.length > 0 || file.folder !== folder) {
@@ -439,7 +525,11 @@ const bodyOrder = (a: Entry, b: Entry) =>
 const entrySummary = (entry: Entry) => ({id: entry[0], updated_at: entry[5]})
 
 async function rewrite(dir: string, entries: Map<string, Entry>, folder: string | undefined): Promise<void> {
-  const body = [...entries.values()].sort(bodyOrder).map(entryLine).join('')
+  // One JSON array, an entry a line (headEntries reads the top of it line by line).
+  const body = `[${[...entries.values()]
+    .sort(bodyOrder)
+    .map((entry) => `\n${asciiJson(entry)}`)
+    .join(',')}\n]\n`
   // The header says where the body ends (in bytes, the header included), so appended lines are found without it.
   let header = ''
   for (let width = 1; ; width++) {
@@ -508,9 +598,10 @@ export async function scanStore(dir: string, options: {now?: number; trust?: boo
   const summaries: ConversationSummary[] = []
   const unreadable: UnreadableFile[] = []
   for (const entry of entries.values()) {
-    if (entry[5] === '') unreadable.push(unusable(entry))
-    else summaries.push(entry[6] as ConversationSummary)
+    if (isReadable(entry)) summaries.push(summaryOf(entry))
+    else unreadable.push(unusable(entry))
   }
+  // In the index's order, which is newest first unless files changed since its last rewrite: sorted only if not.
   return {summaries: sortNewestFirst(summaries), unreadable: unreadable.sort(newestFirst)}
 }
 
@@ -524,7 +615,7 @@ export async function latestInStore(dir: string, options: {now?: number; trust?:
   let candidates: Iterable<Entry> | undefined
   if (file && trustworthy(dir, file) && !outgrown(file)) {
     const top: Entry[] = []
-    for (const entry of bodyEntries(file)) {
+    for (const entry of headEntries(file)) {
       if (file.tail.has(entry[0])) continue
       top.push(entry)
       if (entry[5] !== '') break // the newest the appended lines left as it was
@@ -538,7 +629,7 @@ export async function latestInStore(dir: string, options: {now?: number; trust?:
   let latest: Entry | undefined
   const unreadable: UnreadableFile[] = []
   for (const entry of candidates) {
-    if (entry[5] === '') unreadable.push(unusable(entry))
+    if (!isReadable(entry)) unreadable.push(unusable(entry))
     else if (!latest || byUpdatedDesc(entrySummary(entry), entrySummary(latest)) < 0) latest = entry
   }
   return {
@@ -563,9 +654,8 @@ export function logChange(
   if (conversation) {
     const stats = statSync(join(dir, `${id}.json`), {throwIfNoEntry: false})
     if (!stats) return
-    const summary = summarize(conversation)
     // Just written: not settled (ino -1), so a verification reads it once more.
-    record += entryLine([id, stats.size, stats.mtimeMs, stats.ctimeMs, -1, summary.updated_at, summary])
+    record += entryLine(entryFor(id, stats, -1, summarize(conversation)))
   } else {
     record += line('D', id)
   }
