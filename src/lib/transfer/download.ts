@@ -110,7 +110,8 @@ export async function saveResponse(response: ResponseLike, sink: Sink, options: 
   const source = body instanceof Readable ? body : Readable.from(body as AsyncIterable<Uint8Array>)
   const idleTimer = setTimeout(() => {
     source.destroy(stalled())
-    tap.destroy(stalled())
+    // The tap is in the pipeline only for stdout; destroyed with no listener, its error would go unhandled.
+    if (sink.kind === 'stdout') tap.destroy(stalled())
   }, idleMs)
   idleTimer.unref()
   const count = (chunk: Buffer) => {
