@@ -4,8 +4,10 @@
  * the same, printing throughput and peak RSS side by side; then validate a 1,000,000-line batch JSONL and print
  * lines/s. One script, one machine, cases interleaved, so the ratios are fair.
  *
- *   npm run build && node bench/transfer.mjs [--size 1GiB] [--lines 1000000]
+ *   npm run build && node bench/transfer.mjs [--size 1GiB] [--lines 1000000] [--only validate] [--rounds 3]
  * Targets (issue 10): peak RSS under 120 MB, throughput within 1.5x of curl, validation 200k lines/s.
+ * `--only validate` skips the transfers (quick to rerun); `--rounds N` validates N times and prints each run and
+ * the best (wall and CPU), with the load average before and after.
  */
 import {spawn, spawnSync} from 'node:child_process'
 import {createWriteStream, mkdtempSync, rmSync, statSync} from 'node:fs'
@@ -21,6 +23,9 @@ const arg = (name, fallback) => {
 }
 const SIZE = Number(arg('--size', String(2 ** 30)))
 const LINES = Number(arg('--lines', '1000000'))
+const ONLY = arg('--only', 'all')
+const ROUNDS = Number(arg('--rounds', '1'))
+if (!['all', 'validate'].includes(ONLY)) throw new Error(`--only: all or validate, not ${ONLY}`)
 const dir = mkdtempSync(join(tmpdir(), 'groq-bench-transfer-'))
 
 async function writeBig(path, bytes) {
@@ -74,97 +79,102 @@ function measure(command, args, env = {}) {
   })
 }
 
-const source = join(dir, 'big.jsonl')
-await writeBig(source, SIZE)
-const api = await server(source)
-const env = {GROQ_API_KEY: 'gsk_bench', GROQ_BASE_URL: api.url, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config')}
-const bin = join(ROOT, 'bin', 'run.js')
-// Groq takes at most 100 MB per file (the CLI's default files.max_size); the bench's server takes any size.
-const setMax = spawnSync(process.execPath, [bin, 'config', 'set', 'files.max_size', String(SIZE * 2)], {
-  env: {...process.env, ...env},
-  encoding: 'utf8',
-})
-if (setMax.status !== 0) throw new Error(`config set files.max_size: ${setMax.stderr}`)
-const mb = SIZE / 1e6
-const rows = []
-try {
-  const cases = [
-    [
-      'groq files upload',
-      () =>
-        measure(
-          process.execPath,
-          [bin, 'files', 'upload', source, '--no-validate', '--timeout', '1h', '--max-retries', '0'],
-          env,
-        ),
-    ],
-    [
-      'curl -F upload',
-      () =>
-        measure('curl', [
-          '-sS',
-          '-o',
-          '/dev/null',
-          '-H',
-          'Authorization: Bearer x',
-          '-F',
-          'purpose=batch',
-          '-F',
-          `file=@${source}`,
-          `${api.url}/openai/v1/files`,
-        ]),
-    ],
-    [
-      'groq files download',
-      () => {
-        rmSync(join(dir, 'down.bin'), {force: true})
-        return measure(
-          process.execPath,
-          [bin, 'files', 'download', 'file_bench', '-O', join(dir, 'down.bin'), '--timeout', '1h'],
-          env,
-        )
-      },
-    ],
-    [
-      'curl download',
-      () => {
-        rmSync(join(dir, 'down.bin'), {force: true})
-        return measure('curl', ['-sS', '-o', join(dir, 'down.bin'), `${api.url}/openai/v1/files/file_bench/content`])
-      },
-    ],
-  ]
-  const results = Object.fromEntries(cases.map(([name]) => [name, []]))
-  for (let round = 0; round < 2; round++) for (const [name, run] of cases) results[name].push(await run())
-  for (const [name] of cases) {
-    const best = results[name].reduce((a, b) => (a.seconds < b.seconds ? a : b))
-    rows.push({
-      name,
-      rss: Math.max(...results[name].map((r) => r.rss)),
-      seconds: best.seconds,
-      throughput: mb / best.seconds,
-    })
-  }
-} finally {
-  await api.close()
-}
+const checks = []
+if (ONLY === 'all') await transfers()
 
-const by = Object.fromEntries(rows.map((row) => [row.name, row]))
-console.log(
-  `Node ${process.version}, ${(SIZE / 2 ** 30).toFixed(2)} GiB file, local server on loopback, best of 2 (peak RSS: max)\n`,
-)
-console.log('| case                | seconds | MB/s   | peak RSS MB |')
-console.log('|---------------------|--------:|-------:|------------:|')
-for (const row of rows)
+async function transfers() {
+  const source = join(dir, 'big.jsonl')
+  await writeBig(source, SIZE)
+  const api = await server(source)
+  const env = {GROQ_API_KEY: 'gsk_bench', GROQ_BASE_URL: api.url, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config')}
+  const bin = join(ROOT, 'bin', 'run.js')
+  // Groq takes at most 100 MB per file (the CLI's default files.max_size); the bench's server takes any size.
+  const setMax = spawnSync(process.execPath, [bin, 'config', 'set', 'files.max_size', String(SIZE * 2)], {
+    env: {...process.env, ...env},
+    encoding: 'utf8',
+  })
+  if (setMax.status !== 0) throw new Error(`config set files.max_size: ${setMax.stderr}`)
+  const mb = SIZE / 1e6
+  const rows = []
+  try {
+    const cases = [
+      [
+        'groq files upload',
+        () =>
+          measure(
+            process.execPath,
+            [bin, 'files', 'upload', source, '--no-validate', '--timeout', '1h', '--max-retries', '0'],
+            env,
+          ),
+      ],
+      [
+        'curl -F upload',
+        () =>
+          measure('curl', [
+            '-sS',
+            '-o',
+            '/dev/null',
+            '-H',
+            'Authorization: Bearer x',
+            '-F',
+            'purpose=batch',
+            '-F',
+            `file=@${source}`,
+            `${api.url}/openai/v1/files`,
+          ]),
+      ],
+      [
+        'groq files download',
+        () => {
+          rmSync(join(dir, 'down.bin'), {force: true})
+          return measure(
+            process.execPath,
+            [bin, 'files', 'download', 'file_bench', '-O', join(dir, 'down.bin'), '--timeout', '1h'],
+            env,
+          )
+        },
+      ],
+      [
+        'curl download',
+        () => {
+          rmSync(join(dir, 'down.bin'), {force: true})
+          return measure('curl', ['-sS', '-o', join(dir, 'down.bin'), `${api.url}/openai/v1/files/file_bench/content`])
+        },
+      ],
+    ]
+    const results = Object.fromEntries(cases.map(([name]) => [name, []]))
+    for (let round = 0; round < 2; round++) for (const [name, run] of cases) results[name].push(await run())
+    for (const [name] of cases) {
+      const best = results[name].reduce((a, b) => (a.seconds < b.seconds ? a : b))
+      rows.push({
+        name,
+        rss: Math.max(...results[name].map((r) => r.rss)),
+        seconds: best.seconds,
+        throughput: mb / best.seconds,
+      })
+    }
+  } finally {
+    await api.close()
+  }
+
+  const by = Object.fromEntries(rows.map((row) => [row.name, row]))
   console.log(
-    `| ${row.name.padEnd(19)} | ${row.seconds.toFixed(2).padStart(7)} | ${row.throughput.toFixed(0).padStart(6)} | ${row.rss.toFixed(1).padStart(11)} |`,
+    `Node ${process.version}, ${(SIZE / 2 ** 30).toFixed(2)} GiB file, local server on loopback, best of 2 (peak RSS: max)\n`,
   )
-const ratio = (a, b) => by[a].seconds / by[b].seconds
-const checks = [
-  ['upload time vs curl', ratio('groq files upload', 'curl -F upload'), 1.5, 'x'],
-  ['download time vs curl', ratio('groq files download', 'curl download'), 1.5, 'x'],
-  ['upload peak RSS', by['groq files upload'].rss, 120, ' MB'],
-  ['download peak RSS', by['groq files download'].rss, 120, ' MB'],
-]
+  console.log('| case                | seconds | MB/s   | peak RSS MB |')
+  console.log('|---------------------|--------:|-------:|------------:|')
+  for (const row of rows)
+    console.log(
+      `| ${row.name.padEnd(19)} | ${row.seconds.toFixed(2).padStart(7)} | ${row.throughput.toFixed(0).padStart(6)} | ${row.rss.toFixed(1).padStart(11)} |`,
+    )
+  const ratio = (a, b) => by[a].seconds / by[b].seconds
+  checks.push(
+    ['upload time vs curl', ratio('groq files upload', 'curl -F upload'), 1.5, 'x'],
+    ['download time vs curl', ratio('groq files download', 'curl download'), 1.5, 'x'],
+    ['upload peak RSS', by['groq files upload'].rss, 120, ' MB'],
+    ['download peak RSS', by['groq files download'].rss, 120, ' MB'],
+  )
+}
 
 // Validation: a 1,000,000-line batch file, through the same module files upload uses.
 const jsonlPath = join(dir, 'requests.jsonl')
@@ -177,18 +187,36 @@ const jsonlPath = join(dir, 'requests.jsonl')
   await new Promise((done) => out.end(done))
 }
 const {validateBatchFile} = await import(join(ROOT, 'dist', 'lib', 'batches', 'jsonl.js'))
-const started = process.hrtime.bigint()
-const cpuBefore = process.cpuUsage()
-const report = await validateBatchFile(jsonlPath)
-const seconds = Number(process.hrtime.bigint() - started) / 1e9
-const cpu = process.cpuUsage(cpuBefore)
-const cpuSeconds = (cpu.user + cpu.system) / 1e6
-if (report.problemCount !== 0 || report.lines !== LINES)
-  throw new Error(`validation found ${report.problemCount} problems`)
+const {loadavg} = await import('node:os')
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')
+const loadBefore = load()
+const runs = []
+for (let round = 0; round < ROUNDS; round++) {
+  const started = process.hrtime.bigint()
+  const cpuBefore = process.cpuUsage()
+  const report = await validateBatchFile(jsonlPath)
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  // Worker threads' CPU is the process's too: process.cpuUsage() counts every thread.
+  const cpu = process.cpuUsage(cpuBefore)
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6
+  if (report.problemCount !== 0 || report.lines !== LINES)
+    throw new Error(`validation found ${report.problemCount} problems`)
+  runs.push({cpuSeconds, seconds})
+  if (ROUNDS > 1)
+    console.log(
+      `  run ${round + 1}: ${seconds.toFixed(2)} s wall (${Math.round(LINES / seconds).toLocaleString('en-US')} lines/s), CPU ${cpuSeconds.toFixed(2)} s (${Math.round(LINES / cpuSeconds).toLocaleString('en-US')} lines/s of CPU)`,
+    )
+}
+const {seconds} = runs.reduce((a, b) => (a.seconds < b.seconds ? a : b))
+const {cpuSeconds} = runs.reduce((a, b) => (a.cpuSeconds < b.cpuSeconds ? a : b))
 const linesPerSecond = LINES / seconds
 console.log(
-  `\nvalidate ${LINES.toLocaleString('en-US')} lines (${(statSync(jsonlPath).size / 1e6).toFixed(0)} MB): ${seconds.toFixed(2)} s, ${Math.round(linesPerSecond).toLocaleString('en-US')} lines/s` +
-    ` (CPU ${cpuSeconds.toFixed(2)} s: ${Math.round(LINES / cpuSeconds).toLocaleString('en-US')} lines/s of CPU; on a busy machine the wall figure is the lower)`,
+  `\nvalidate ${LINES.toLocaleString('en-US')} lines (${(statSync(jsonlPath).size / 1e6).toFixed(0)} MB)${ROUNDS > 1 ? `, best of ${ROUNDS}` : ''}: ${seconds.toFixed(2)} s, ${Math.round(linesPerSecond).toLocaleString('en-US')} lines/s` +
+    ` (CPU ${cpuSeconds.toFixed(2)} s: ${Math.round(LINES / cpuSeconds).toLocaleString('en-US')} lines/s of CPU; on a busy machine the wall figure is the lower)` +
+    `\nload average before ${loadBefore}, after ${load()}`,
 )
 checks.push(['validation lines/s', linesPerSecond, 200_000, ' lines/s', true])
 

@@ -21,7 +21,7 @@ import nock from 'nock'
 import {describe, expect, it} from 'vitest'
 
 import Chat from '../../src/commands/chat.js'
-import {serialize} from '../../src/lib/chat/conversation-file.js'
+import {serialize, sortNewestFirst} from '../../src/lib/chat/conversation-file.js'
 import {indexPath, latestInStore, scanStore} from '../../src/lib/chat/conversation-index.js'
 import {appendTurn, ConversationStore} from '../../src/lib/chat/conversations.js'
 import {latestConversation} from '../../src/lib/chat/session.js'
@@ -60,23 +60,46 @@ function storeWith(count: number) {
   for (let index = 0; index < count; index++) write(conversation(index))
   const verify = () => scanStore(store.dir, {now: Date.now() + LATER})
   const text = () => readFileSync(indexPath(store.dir), 'utf8')
-  /** The index's entry lines by id (the last one wins), as fields. */
+  /** An entry's JSON in a line of the index: a body line (`[...]`, maybe a comma after) or an appended `E` line. */
+  const entryJson = (line: string) =>
+    line.startsWith('E\t') ? line.slice(2, -2) : line.startsWith('["') ? line.replace(/,$/, '') : undefined
+  /**
+   * The index's entries by id (the last line wins): [id, size, mtimeMs, ctimeMs, ino, updated_at, created_at,
+   * messages, model, name, title, usage], or [id, size, mtimeMs, ctimeMs, ino, '', reason].
+   */
   const entries = () => {
-    const found = new Map<string, string[]>()
-    for (const line of text().split('\n')) if (line.startsWith('E\t')) found.set(line.split('\t')[1], line.split('\t'))
+    const found = new Map<string, unknown[]>()
+    for (const line of text().split('\n')) {
+      const json = entryJson(line)
+      if (json === undefined) continue
+      const entry = JSON.parse(json) as unknown[]
+      found.set(entry[0] as string, entry)
+    }
     return found
   }
   /** Replaces the payload (the summary) of one entry in the index, leaving its fingerprint. */
   const editIndex = (id: string, change: (summary: Record<string, unknown>) => void) => {
     const lines = text().split('\n')
-    const at = lines.findLastIndex((line) => line.startsWith(`E\t${id}\t`))
-    const fields = lines[at].split('\t')
-    const summary = JSON.parse(fields[7])
+    const at = lines.findLastIndex((line) => entryJson(line)?.startsWith(`["${id}",`))
+    const entry = JSON.parse(entryJson(lines[at])!) as unknown[]
+    const summary: Record<string, unknown> = {
+      created_at: entry[6],
+      id,
+      messages: entry[7],
+      model: entry[8],
+      name: entry[9],
+      title: entry[10],
+      updated_at: entry[5],
+      usage: entry[11],
+    }
     change(summary)
-    fields[7] = JSON.stringify(summary)
-    if (fields[6] !== '') fields[6] = summary.updated_at
+    if (entry[5] !== '') {
+      const fields = ['updated_at', 'created_at', 'messages', 'model', 'name', 'title', 'usage']
+      for (const [offset, key] of fields.entries()) entry[5 + offset] = summary[key]
+    }
     const before = Buffer.byteLength(lines[at])
-    lines[at] = fields.join('\t')
+    const json = JSON.stringify(entry)
+    lines[at] = lines[at].startsWith('E\t') ? `E\t${json}\t.` : lines[at].endsWith(',') ? `${json},` : json
     // The header says where the body ends: moved by as much as an entry in the body grew.
     const header = lines[0].split('\t')
     if (Buffer.byteLength(lines.slice(0, at).join('\n')) < Number(header[2]))
@@ -107,7 +130,10 @@ describe('the conversation index, verified', () => {
     })
     expect(unreadable).toEqual([])
     expect(indexPath(store.dir)).toBe(`${store.dir}.index`)
-    expect(text()).toMatch(/^groq conversation index 4\t[\d.]+:[\d.]+:\d+\t\d+\t5\t\.\n/)
+    // The header, then the body: one JSON array, an entry a line.
+    expect(text()).toMatch(
+      /^groq conversation index 6\t[\d.]+:[\d.]+:\d+\t\d+\t5\t\.\n\[\n(\["[^\n]+\],\n){4}\["[^\n]+\]\n\]\n$/,
+    )
     expect([...entries().keys()].sort()).toEqual(ids(summaries).sort())
     expect(statSync(indexPath(store.dir)).mode & 0o777).toBe(0o600)
   })
@@ -117,6 +143,28 @@ describe('the conversation index, verified', () => {
     await verify()
     editIndex(idOf(1), (summary) => (summary.model = 'from-the-index'))
     expect((await verify()).summaries.find(({id}) => id === idOf(1))?.model).toBe('from-the-index')
+  })
+
+  it('lists newest first whether or not the index order still holds', async () => {
+    const {editIndex, store, text, verify, write} = storeWith(5)
+    await verify()
+    // A save appended after the body: conversation 1 is now the newest, but sits in the body's order.
+    const newest = new ConversationStore(store.dir)
+    await newest.save(conversation(1, {updated_at: '2027-01-01T00:00:00.000Z'}))
+    expect(ids((await verify()).summaries)).toEqual([1, 4, 3, 2, 0].map(idOf))
+    // A file edited by hand to an older time: read again, kept in its place, sorted down.
+    write(conversation(4, {updated_at: '2025-01-01T00:00:00.000Z'}))
+    expect(ids((await verify()).summaries)).toEqual([1, 3, 2, 0, 4].map(idOf))
+    // The body itself out of order (edited by hand, the fingerprints kept): still sorted.
+    rmSync(indexPath(store.dir))
+    await verify()
+    const lines = text().split('\n')
+    expect(lines[2]).toContain(`["${idOf(1)}",`)
+    editIndex(idOf(1), (summary) => (summary.updated_at = '2024-01-01T00:00:00.000Z'))
+    expect(ids((await verify()).summaries)).toEqual([3, 2, 0, 4, 1].map(idOf))
+    // The same time: the later id first.
+    editIndex(idOf(1), (summary) => (summary.updated_at = conversation(3).updated_at))
+    expect(ids((await verify()).summaries)).toEqual([3, 1, 2, 0, 4].map(idOf))
   })
 
   it('reads again the files copied in, edited, touched or broken by hand, and drops the removed ones', async () => {
@@ -152,18 +200,18 @@ describe('the conversation index, verified', () => {
     write(conversation(3, {name: 'one-change'}))
     expect((await verify()).summaries.find(({id}) => id === idOf(3))?.name).toBe('one-change')
     expect(text().startsWith(built)).toBe(true)
-    expect(text().slice(built.length)).toMatch(/^\nV\t[\d.:]+\t\.\nE\t00000003-abcd\t[^\n]+\t\.\n$/)
+    expect(text().slice(built.length)).toMatch(/^\nV\t[\d.:]+\t\.\nE\t\["00000003-abcd",[^\n]+\t\.\n$/)
     for (let number = 0; number < 80; number++) write(conversation(number, {name: `renamed-${number}`}))
     await verify()
     expect(text()).not.toContain('\nV\t')
-    expect(JSON.parse(entries().get(idOf(3))![7]).name).toBe('renamed-3')
+    expect(entries().get(idOf(3))![9]).toBe('renamed-3')
   })
 
   it('a file changed in the last two seconds is read, and read again next time (its fingerprint is not kept)', async () => {
     const {editIndex, entries, store} = storeWith(2)
     const now = () => scanStore(store.dir)
     expect(ids((await now()).summaries)).toEqual([1, 0].map(idOf))
-    expect(entries().get(idOf(1))![5]).toBe('-1')
+    expect(entries().get(idOf(1))![4]).toBe(-1)
     editIndex(idOf(1), (summary) => (summary.model = 'stale'))
     expect((await now()).summaries[0].model).toBe('llama-3.1-8b-instant')
   })
@@ -179,6 +227,41 @@ describe('the conversation index, verified', () => {
     editIndex(idOf(2), (summary) => (summary.model = 'kept'))
     rmSync(indexPath(store.dir))
     expect((await verify()).summaries[0].model).toBe('llama-3.1-8b-instant')
+  })
+
+  it('a body line damaged by hand (not JSON, or not an entry) means rebuilding from the files', async () => {
+    const {store, text, verify} = storeWith(3)
+    await verify()
+    const whole = text()
+    const damages = [
+      '{"not":"an entry"}',
+      '["00000001-abcd",1,2,3,4,"x"',
+      '["00000001-abcd",1,2,3,4,"",7]',
+      '["00000001-abcd",1,2,3,4,"2026-01-01T01:01:00.000Z","2026-01-01T00:01:00.000Z",2,"m",null,"t",[]]',
+      '["00000001-abcd",1,2,3,4,"2026-01-01T01:01:00.000Z","2026-01-01T00:01:00.000Z",2,"m",null,"t",{}],[]',
+    ]
+    for (const damage of damages) {
+      const lines = whole.split('\n')
+      lines[2] = `${damage.padEnd(lines[2].length - 1)},` // the same length: the header's offsets still hold
+      writeFileSync(indexPath(store.dir), lines.join('\n'))
+      expect(ids((await verify()).summaries)).toEqual([2, 1, 0].map(idOf))
+      expect(text()).toBe(whole.replace(/^([^\t]+\t)[^\t]+/, `$1${text().split('\t')[1]}`))
+    }
+  })
+
+  it('keeps titles past ASCII as they are, and only files named like conversations', async () => {
+    const {store, text, verify, write} = storeWith(1)
+    write(conversation(2, {messages: [{content: 'Grüße — “quoted” 日本語 🚀', role: 'user'}]}))
+    for (const name of ['0000000A-abcd.json', '00000003-abcd.json.bak', '00000003_abcd.json', 'x00000003-abcd.json'])
+      writeFileSync(join(store.dir, name), serialize(conversation(3)))
+    const {summaries, unreadable} = await verify()
+    expect(summaries.map(({id, title}) => [id, title])).toEqual([
+      [idOf(2), 'Grüße — “quoted” 日本語 🚀'],
+      [idOf(0), 'question 0'],
+    ])
+    expect(unreadable).toEqual([])
+    expect([...text()].every((char) => char.charCodeAt(0) < 128)).toBe(true) // ASCII: read as Latin-1, one byte a char
+    expect((await verify()).summaries).toEqual(summaries) // the same from the index
   })
 
   it('a store whose index cannot be written is still read, from its files', async () => {
@@ -262,7 +345,7 @@ describe('the conversation index, trusted (chat -c, names)', () => {
     await verify()
     const groq = ConversationStore.fromEnv(env)
     await groq.save(appendTurn(conversation(0), {messages: [{content: 'again', role: 'user'}]}, new Date('2027-01-01')))
-    expect(text()).toMatch(/\nF\t[\d.:]+\t[\d.:]+\t\.\nE\t00000000-abcd\t[^\n]+\t\.\n$/)
+    expect(text()).toMatch(/\nF\t[\d.:]+\t[\d.:]+\t\.\nE\t\["00000000-abcd",[^\n]+\t\.\n$/)
     // Proof that nothing was verified: an entry changed in the index alone is still taken.
     editIndex(idOf(2), (summary) => (summary.updated_at = '2028-01-01T00:00:00.000Z'))
     expect((await trusted(store.dir)).latest?.id).toBe(idOf(2))
@@ -317,7 +400,7 @@ describe('the conversation index, trusted (chat -c, names)', () => {
     // The last line leaves the folder as it is, but the one before it did not lead to where the last one started.
     expect((await trusted(store.dir)).latest?.id).toBe(idOf(6))
     // Verified: the folder recorded again, with what changed (the file written by hand among them).
-    expect(text().slice(text().lastIndexOf('\nV\t'))).toMatch(/^\nV\t[\d.:]+\t\.\n(E\t.+\n)*E\t00000006-abcd\t/)
+    expect(text().slice(text().lastIndexOf('\nV\t'))).toMatch(/^\nV\t[\d.:]+\t\.\n(E\t.+\n)*E\t\["00000006-abcd",/)
   })
 
   it('a line cut short (a crash while appending) means verifying and rewriting', async () => {
@@ -363,5 +446,25 @@ describe('groq chat -c after a cp -r of the store', () => {
     const result = await run(Chat, ['-c', '--no-stream', 'and then?'], {env: {...env, GROQ_API_KEY: KEY}})
     expect(result).toEqual({exitCode: 0, stderr: '', stdout: 'ok\n'})
     expect(sent?.messages.map(({content}) => content)).toEqual(['question 5', 'answer 5', 'and then?'])
+  })
+})
+
+describe('sortNewestFirst', () => {
+  const item = (id: string, updated_at: string) => ({id, updated_at})
+  it('returns items already in order as they are, and sorts the others (ties: the later id first)', () => {
+    const sorted = [
+      item('b', '2026-01-02T00:00:00.000Z'),
+      item('c', '2026-01-01T00:00:00+00:00'), // the same time as the next, written otherwise
+      item('a', '2026-01-01T00:00:00.000Z'),
+    ]
+    expect(sortNewestFirst(sorted)).toBe(sorted)
+    const shuffled = [sorted[2], sorted[0], sorted[1]]
+    expect(sortNewestFirst(shuffled)).toEqual(sorted)
+    expect(sortNewestFirst([sorted[0], sorted[2], sorted[1]])).toEqual(sorted) // a tie out of order
+    expect(sortNewestFirst([item('x', '2025-01-01T00:00:00.000Z'), sorted[0]])).toEqual([
+      sorted[0],
+      item('x', '2025-01-01T00:00:00.000Z'),
+    ])
+    expect(sortNewestFirst([])).toEqual([])
   })
 })

@@ -1,14 +1,16 @@
+import {randomBytes} from 'node:crypto'
 import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer, type IncomingHttpHeaders, type Server} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {PassThrough, Readable} from 'node:stream'
+import {PassThrough, Readable, Writable} from 'node:stream'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {resolveSettings} from '../../src/lib/core/config.js'
 import {describeError} from '../../src/lib/core/errors.js'
 import type {IO} from '../../src/lib/core/io.js'
 import {createClient} from '../../src/lib/http/client.js'
+import {WRITE_BODY} from '../../src/lib/http/transport.js'
 import {
   looksBinary,
   multipartBody,
@@ -77,6 +79,27 @@ describe('multipartBody', () => {
     writeFileSync(path, 'abcdef')
     await expect(text(form.body)).rejects.toThrow('changed size while it was being uploaded')
   })
+
+  it('written to a request (its pooled buffers), also fails when the file grew or shrank since the stat', async () => {
+    const sink = () =>
+      new Writable({
+        write(_chunk, _encoding, done) {
+          setImmediate(done)
+        },
+      })
+    for (const [before, after] of [
+      ['abc', 'abcdef'],
+      ['x'.repeat(600_000), 'x'.repeat(500_000)],
+    ]) {
+      const path = join(dir(), 'changes.txt')
+      writeFileSync(path, before)
+      const form = await multipartBody([{name: 'file', path}])
+      writeFileSync(path, after)
+      await expect(form.body[WRITE_BODY](sink(), () => {})).rejects.toThrow(
+        `${path} changed size while it was being uploaded (${before.length} bytes, now ${after.length})`,
+      )
+    }
+  })
 })
 
 interface Received {
@@ -93,9 +116,14 @@ afterEach(async () => {
 })
 
 /** A local server that records each request and answers with `statuses` in order (then 200 with a File). */
-async function recordingServer(statuses: number[] = []): Promise<{received: Received[]; url: string}> {
+async function recordingServer(
+  statuses: number[] = [],
+  {readAfterMs = 0} = {},
+): Promise<{received: Received[]; url: string}> {
   const received: Received[] = []
   server = createServer(async (req, res) => {
+    // A server slow to start reading fills the socket's buffers: the client's writes queue, holding its buffers.
+    if (readAfterMs) await new Promise((done) => setTimeout(done, readAfterMs))
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     received.push({body: Buffer.concat(chunks), headers: req.headers, method: req.method, url: req.url})
@@ -143,6 +171,27 @@ describe('postMultipart through the groq-sdk client', () => {
     )
     expect(body).toContain(`name="file"; filename="requests.jsonl"\r\nContent-Type: application/jsonl\r\n\r\n`)
     expect(body).toContain('x'.repeat(300_000) + `\r\n--${boundary}--\r\n`)
+  })
+
+  it('sends a file of many chunks byte for byte (the buffers it reuses are never overwritten too early)', async () => {
+    const {received, url} = await recordingServer([], {readAfterMs: 300})
+    const path = join(dir(), 'random.bin')
+    const bytes = randomBytes(16 * 1024 * 1024 + 1234)
+    writeFileSync(path, bytes)
+    const {client, settings} = await clientFor(url)
+    const sent: number[] = []
+    await postMultipart(client, '/openai/v1/files', [{name: 'file', path}], {
+      progress: {
+        label: 'random.bin',
+        ux: {bytes: async () => ({setTotal() {}, stop() {}, update: (n: number) => sent.push(n)})} as never,
+      },
+      timeoutMs: settings.timeoutMs,
+    })
+    const [request] = received
+    const start = request.body.indexOf('\r\n\r\n') + 4
+    expect(request.body.subarray(start, start + bytes.length).equals(bytes)).toBe(true)
+    expect(request.body.length).toBe(Number(request.headers['content-length']))
+    expect(sent.at(-1)).toBe(bytes.length)
   })
 
   it('a retried upload (503, then 200) sends the whole body again', async () => {

@@ -9,15 +9,16 @@ import {
   statSync,
   writeSync,
 } from 'node:fs'
+import {createRequire} from 'node:module'
 import {basename, dirname, join} from 'node:path'
 
 import {writeFileAtomic} from '../core/atomic-write.js'
 import {CliError} from '../core/errors.js'
+import {fileStatter} from '../core/file-stats.js'
 import {
   byUpdatedDesc,
   sortNewestFirst,
   type ConversationSummary,
-  FILE_PATTERN,
   parseConversation,
   summarize,
   unreadableReason,
@@ -56,24 +57,76 @@ import {
  * before 6.13 (coarse timestamps) that holds for a few milliseconds after it too.
  */
 
-const HEADER = 'groq conversation index 4'
+const HEADER = 'groq conversation index 6'
 /** The end of every line: a line without it was cut short. */
 const END = '\t.'
 const SETTLED_MS = 2000
 
-/** One conversation file as indexed. */
-interface Entry {
-  /**
-   * The file's size, mtime, ctime and inode, tab-separated (fingerprint()); inode -1: not settled when read, so a
-   * verification reads it again.
-   */
-  fingerprint: string
-  id: string
-  /** JSON: the summary without its id, or (a string) why the file cannot be used. */
-  payload: string
-  /** The summary's updated_at; '' when the file cannot be used. */
-  updatedAt: string
-}
+/**
+ * One conversation file as indexed, a JSON array: the file's id, size, mtime, ctime and inode (inode -1: not settled
+ * when read, so a verification reads it again), then the summary's fields in summarize()'s order but for id and
+ * updated_at (which come first): a readable file's updated_at, created_at, messages, model, name, title and usage;
+ * an unusable one's '' and why it cannot be used. An array, not the summary as an object: the keys written once in
+ * the code rather than 10,000 times in the file, a third fewer bytes for the JSON.parse that reads the whole body
+ * (bench/PERF.md, issue 14). summaryOf() makes the summary `list --json` prints.
+ */
+type ReadableEntry = [
+  id: string,
+  size: number,
+  mtimeMs: number,
+  ctimeMs: number,
+  ino: number,
+  updatedAt: string,
+  createdAt: string,
+  messages: number,
+  model: string,
+  name: null | string,
+  title: string,
+  usage: ConversationSummary['usage'],
+]
+type UnusableEntry = [
+  id: string,
+  size: number,
+  mtimeMs: number,
+  ctimeMs: number,
+  ino: number,
+  updatedAt: '',
+  reason: string,
+]
+type Entry = ReadableEntry | UnusableEntry
+
+const isReadable = (entry: Entry): entry is ReadableEntry => entry[5] !== ''
+
+/** The summary an entry holds, as summarize() made it (the same keys in the same order). */
+const summaryOf = (entry: ReadableEntry): ConversationSummary => ({
+  created_at: entry[6],
+  id: entry[0],
+  messages: entry[7],
+  model: entry[8],
+  name: entry[9],
+  title: entry[10],
+  updated_at: entry[5],
+  usage: entry[11],
+})
+
+/** The entry for a file of these stats (ino -1 when not settled) and this summary or reason. */
+const entryFor = (id: string, stats: Stats, ino: number, value: ConversationSummary | string): Entry =>
+  typeof value === 'string'
+    ? [id, stats.size, stats.mtimeMs, stats.ctimeMs, ino, '', value]
+    : [
+        id,
+        stats.size,
+        stats.mtimeMs,
+        stats.ctimeMs,
+        ino,
+        value.updated_at,
+        value.created_at,
+        value.messages,
+        value.model,
+        value.name,
+        value.title,
+        value.usage,
+      ]
 
 export interface UnreadableFile {
   id: string
@@ -137,30 +190,19 @@ type Line =
 
 type Stats = {ctimeMs: number; ino: number; mtimeMs: number; size: number}
 
-/** What an entry keeps of a file's stats: its fingerprint, the inode -1 when the file has not settled. */
-const fingerprint = (stats: Stats, settled = true) =>
-  `${stats.size}\t${stats.mtimeMs}\t${stats.ctimeMs}\t${settled ? stats.ino : -1}`
 /** Whether the file is as its entry says but for the inode (unsettled entries have none). */
 const sameTimes = (entry: Entry, stats: Stats) =>
-  entry.fingerprint.startsWith(`${stats.size}\t${stats.mtimeMs}\t${stats.ctimeMs}\t`)
-const mtimeOf = (entry: Entry) => Number(entry.fingerprint.split('\t')[1])
+  entry[1] === stats.size && entry[2] === stats.mtimeMs && entry[3] === stats.ctimeMs
+/** Whether the file is as its entry says: numbers compared, no string made per file (10,000 of them). */
+const unchanged = (entry: Entry | undefined, stats: Stats): entry is Entry =>
+  entry !== undefined && entry[4] === stats.ino && sameTimes(entry, stats)
 
 /** One line's meaning; undefined when it was cut short or is not ours. */
 function parseLine(text: string): Line | undefined {
   if (!text.endsWith(END)) return undefined
   if (text.startsWith('E\t')) {
-    // By position, not split(): 10,000 of these are read for every listing. E, id, 4 fingerprint fields, updated_at.
-    const tabs = [1]
-    for (let count = 1; count < 7; count++) tabs.push(text.indexOf('\t', tabs.at(-1)! + 1))
-    const payload = text.slice(tabs[6] + 1, -END.length)
-    if (tabs.includes(-1) || payload.includes('\t')) return undefined
-    const entry = {
-      fingerprint: text.slice(tabs[1] + 1, tabs[5]),
-      id: text.slice(2, tabs[1]),
-      payload,
-      updatedAt: text.slice(tabs[5] + 1, tabs[6]),
-    }
-    return {entry, kind: 'E'}
+    const entry = entryOf(text.slice(2, -END.length))
+    return entry && {entry, kind: 'E'}
   }
   const fields = text.slice(0, -END.length).split('\t')
   switch (fields[0]) {
@@ -221,7 +263,7 @@ function readIndex(dir: string, head = Number.POSITIVE_INFINITY): IndexFile | un
     }
     switch (parsed.kind) {
       case 'E': {
-        file.tail.set(parsed.entry.id, parsed.entry)
+        file.tail.set(parsed.entry[0], parsed.entry)
         break
       }
       case 'D': {
@@ -241,6 +283,36 @@ function readIndex(dir: string, head = Number.POSITIVE_INFINITY): IndexFile | un
     }
   }
   return file
+}
+
+/** An entry from its JSON; undefined when it is not one (damaged by hand). */
+function entryOf(json: string): Entry | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch {
+    return undefined
+  }
+  return isEntry(value) ? value : undefined
+}
+
+function isEntry(value: unknown): value is Entry {
+  if (!Array.isArray(value) || typeof value[0] !== 'string') return false
+  for (let at = 1; at < 5; at++) if (typeof value[at] !== 'number') return false
+  if (value[5] === '') return value.length === 7 && typeof value[6] === 'string'
+  const usage = value[11] as unknown
+  return (
+    value.length === 12 &&
+    typeof value[5] === 'string' &&
+    typeof value[6] === 'string' &&
+    typeof value[7] === 'number' &&
+    typeof value[8] === 'string' &&
+    (value[9] === null || typeof value[9] === 'string') &&
+    typeof value[10] === 'string' &&
+    typeof usage === 'object' &&
+    usage !== null &&
+    !Array.isArray(usage)
+  )
 }
 
 /** Where the body ends (in bytes), if the header is whole and ours. */
@@ -266,30 +338,62 @@ function readAt(fd: number, start: number, end: number): Buffer {
 }
 
 /**
- * The body's entries in order, decoded one line at a time (the caller may stop early). An index read for its head
- * ends where its bytes do: `file.buffer` shorter than the body.
+ * The whole body's entries in order: the body is one JSON array (an entry a line), read by one JSON.parse straight
+ * from the bytes. One that does not parse, not into `count` entries, or not ending in a newline where the header
+ * says, was damaged by hand: `file.damaged`, and no entries.
  */
-function* bodyEntries(file: IndexFile): Generator<Entry> {
+function bodyEntries(file: IndexFile): Entry[] {
+  const {body, buffer} = file
+  let entries: unknown
+  try {
+    if (buffer[body.end - 1] !== 10) throw new Error('not whole')
+    entries = JSON.parse(buffer.toString('latin1', body.start, body.end))
+  } catch {
+    entries = undefined
+  }
+  if (!Array.isArray(entries) || entries.length !== file.count) {
+    file.damaged = true
+    return []
+  }
+  for (const entry of entries as unknown[]) {
+    if (!isEntry(entry)) {
+      file.damaged = true
+      return []
+    }
+  }
+  return entries as Entry[]
+}
+
+/**
+ * The body's entries from its head (`chat -c`), one line at a time, so the caller may stop early: `[`, then an entry
+ * a line, each but the last followed by a comma, then `]`. It ends where the bytes read do (`file.buffer` may be
+ * shorter than the body). A line that is not so was damaged by hand: `file.damaged`.
+ */
+function* headEntries(file: IndexFile): Generator<Entry> {
   const {buffer} = file
-  // Decoded at once up to the last whole line read (one string; the lines are slices of it).
   const last = buffer.lastIndexOf(10, file.body.end - 1)
   if (last < file.body.start) return
   const text = buffer.toString('latin1', file.body.start, last + 1)
-  for (let at = 0; at < text.length;) {
+  let at = text.indexOf('\n') + 1
+  if (text.slice(0, at) !== '[\n') {
+    file.damaged = true
+    return
+  }
+  while (at < text.length) {
     const end = text.indexOf('\n', at)
-    const parsed = parseLine(text.slice(at, end))
+    const line = text.slice(at, end)
     at = end + 1
-    if (parsed?.kind === 'E') yield parsed.entry
+    if (line === ']') return
+    const entry = entryOf(line.endsWith(',') ? line.slice(0, -1) : line)
+    if (entry) yield entry
     else file.damaged = true // written whole by a rewrite: only a hand could have broken it
   }
-  // The body's last line without its newline (not as a rewrite wrote it), unless the head ends first.
-  if (last !== file.body.end - 1 && buffer.length >= file.body.end) file.damaged = true
 }
 
-/** Every entry: the body's, as the appended lines left them. */
+/** Every entry: the body's, as the appended lines left them (in the body's order, new ones after). */
 function allEntries(file: IndexFile): Map<string, Entry> {
   const entries = new Map<string, Entry>()
-  for (const entry of bodyEntries(file)) entries.set(entry.id, entry)
+  for (const entry of bodyEntries(file)) entries.set(entry[0], entry)
   for (const [id, entry] of file.tail) {
     if (entry) entries.set(id, entry)
     else entries.delete(id)
@@ -303,27 +407,13 @@ const HEAD_BYTES = 64 * 1024
 /** Rewritten once the appended lines outgrow an eighth of the body (64 at least). */
 const outgrown = (file: IndexFile) => file.appended > Math.max(64, file.count / 8)
 
-function summaryOf(entry: Entry): ConversationSummary | UnreadableFile {
-  const value = JSON.parse(entry.payload) as Omit<ConversationSummary, 'id'> | string
-  if (typeof value === 'string') return {id: entry.id, mtimeMs: mtimeOf(entry), reason: value}
-  // Keys in summarize()'s order: what `list --json` prints.
-  return {
-    created_at: value.created_at,
-    id: entry.id,
-    messages: value.messages,
-    model: value.model,
-    name: value.name,
-    title: value.title,
-    updated_at: value.updated_at,
-    usage: value.usage,
-  }
-}
+const unusable = (entry: UnusableEntry): UnreadableFile => ({id: entry[0], mtimeMs: entry[2], reason: entry[6]})
 
 const newestFirst = (a: UnreadableFile, b: UnreadableFile) => b.mtimeMs - a.mtimeMs || (a.id < b.id ? 1 : -1)
 
 // ---- verifying and writing --------------------------------------------------------------------------------------
 
-const entryLine = (entry: Entry) => `E\t${entry.id}\t${entry.fingerprint}\t${entry.updatedAt}\t${entry.payload}${END}\n`
+const entryLine = (entry: Entry) => `E\t${asciiJson(entry)}${END}\n`
 /**
  * JSON with every character past ASCII escaped (`\u2026`): the index is ASCII, decoded as Latin-1 into a one-byte
  * string, three times faster than UTF-8 with a title's ellipsis in it (3.7 MB at 10,000 conversations).
@@ -337,24 +427,46 @@ const line = (...fields: string[]) => `${fields.join('\t')}${END}\n`
 
 /** The entry for a file, read from it. */
 function readEntry(file: string, id: string, stats: Stats, now: number): Entry {
-  let payload: string
-  let updatedAt = ''
-  let raw: string | undefined
+  const settled = now - Math.max(stats.mtimeMs, stats.ctimeMs) > SETTLED_MS
+  const ino = settled ? stats.ino : -1
+  let raw: string
   try {
     raw = readFileSync(file, 'utf8')
   } catch (error) {
-    payload = asciiJson(unreadableReason(error))
+    return entryFor(id, stats, ino, unreadableReason(error))
   }
-  if (raw !== undefined) {
-    const outcome = parseConversation(raw, id)
-    if (outcome.ok) {
-      const {id: _id, ...summary} = summarize(outcome.conversation)
-      payload = asciiJson(summary)
-      updatedAt = summary.updated_at
-    } else payload = asciiJson(outcome.reason)
+  const outcome = parseConversation(raw, id)
+  return entryFor(id, stats, ino, outcome.ok ? summarize(outcome.conversation) : outcome.reason)
+}
+
+/**
+ * The id in a conversation file's name (conversation-file.ts's FILE_PATTERN, `<8 base-36>-<4 base-36>.json`), or
+ * undefined: by its characters, as a regular expression matched against 10,000 names costs ~10 ms more.
+ */
+function idOfFile(name: string): string | undefined {
+  if (name.length !== 18 || !name.endsWith('.json')) return undefined
+  for (let at = 0; at < 13; at++) {
+    const code = name.charCodeAt(at)
+    const ok = at === 8 ? code === 45 : (code >= 48 && code <= 57) || (code >= 97 && code <= 122) // - 0-9 a-z
+    if (!ok) return undefined
   }
-  const settled = now - Math.max(stats.mtimeMs, stats.ctimeMs) > SETTLED_MS
-  return {fingerprint: fingerprint(stats, settled), id, payload: payload!, updatedAt}
+  return name.slice(0, 13)
+}
+
+const require = createRequire(import.meta.url)
+
+/** Stores at least this large make V8 grow its young generation faster (bigYoungGeneration). */
+const BIG_STORE = 2000
+
+/**
+ * Lets V8 grow its young generation eightfold (not twofold) each time it grows. A verification of a big store keeps
+ * all it parses (10,000 entries, ~10 MB), so each collection of the young generation copies everything allocated
+ * since the last: grown from 1 MB in doublings that is six or seven collections, a third of the work at 10,000
+ * (bench/PERF.md). V8 reads the factor each time it would grow; it leaves the code caches' flag hash as it was (as
+ * chat/stream.ts's holdYoungGeneration, which sets it back to 1 when a stream starts).
+ */
+function bigYoungGeneration(): void {
+  ;(require('node:v8') as typeof import('node:v8')).setFlagsFromString('--semi-space-growth-factor=8')
 }
 
 /** Brings the index up to date from the files (a stat each; the changed ones read), and records what changed. */
@@ -367,23 +479,37 @@ async function verify(dir: string, file: IndexFile | undefined, now: number): Pr
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map()
     throw new CliError(`Cannot read the conversations directory ${dir}: ${(error as Error).message}`)
   }
-  const known = file ? allEntries(file) : new Map<string, Entry>()
-  const entries = new Map<string, Entry>()
+  if (names.length >= BIG_STORE) bigYoungGeneration()
+  // Updated in place: an entry read again keeps its place (the body's order, which scanStore need not sort again
+  // while it holds), a new one goes after the others. No second map of 10,000.
+  const entries = file ? allEntries(file) : new Map<string, Entry>()
+  const indexed = entries.size
   const changed: Entry[] = []
+  const present: string[] = []
+  let found = 0
+  const stat = fileStatter(dir) // statSync's numbers without its Stats object and Dates (core/file-stats.ts)
   for (const name of names) {
-    const id = FILE_PATTERN.exec(name)?.[1]
+    const id = idOfFile(name)
     if (id === undefined) continue
     const path = `${dir}/${name}` // not join(): 10,000 normalisations show in a profile
-    const stats = statSync(path, {throwIfNoEntry: false})
+    const stats = stat(path) // reused by the next stat: read before that
     if (!stats) continue // removed meanwhile
-    let entry = known.get(id)
-    if (entry?.fingerprint !== fingerprint(stats)) {
-      entry = readEntry(path, id, stats, now)
-      changed.push(entry)
+    present.push(id)
+    const entry = entries.get(id)
+    if (entry !== undefined) found++
+    if (!unchanged(entry, stats)) {
+      const read = readEntry(path, id, stats, now)
+      changed.push(read)
+      entries.set(id, read)
     }
-    entries.set(id, entry)
   }
-  const removed = [...known.keys()].filter((id) => !entries.has(id))
+  const removed: string[] = []
+  if (found < indexed) {
+    // Files gone since the index saw them (rare): only then a set of the names.
+    const here = new Set(present)
+    for (const id of entries.keys()) if (!here.has(id)) removed.push(id)
+    for (const id of removed) entries.delete(id)
+  }
   if (!file || file.damaged || changed.length + removed.length + file.appended > Math.max(64, entries.size / 8)) {
     if (entries.size > 0 || file) await rewrite(dir, entries, folder)
   } else if (changed.length > 0 || removed.length > 0 || file.folder !== folder) {
@@ -394,12 +520,16 @@ async function verify(dir: string, file: IndexFile | undefined, now: number): Pr
 
 /** Unusable files first (by id), then newest updated_at first: the latest conversation is near the top. */
 const bodyOrder = (a: Entry, b: Entry) =>
-  (a.updatedAt === '' ? 0 : 1) - (b.updatedAt === '' ? 0 : 1) ||
-  (a.updatedAt === '' ? (a.id < b.id ? -1 : 1) : byUpdatedDesc(entrySummary(a), entrySummary(b)))
-const entrySummary = (entry: Entry) => ({id: entry.id, updated_at: entry.updatedAt})
+  (a[5] === '' ? 0 : 1) - (b[5] === '' ? 0 : 1) ||
+  (a[5] === '' ? (a[0] < b[0] ? -1 : 1) : byUpdatedDesc(entrySummary(a), entrySummary(b)))
+const entrySummary = (entry: Entry) => ({id: entry[0], updated_at: entry[5]})
 
 async function rewrite(dir: string, entries: Map<string, Entry>, folder: string | undefined): Promise<void> {
-  const body = [...entries.values()].sort(bodyOrder).map(entryLine).join('')
+  // One JSON array, an entry a line (headEntries reads the top of it line by line).
+  const body = `[${[...entries.values()]
+    .sort(bodyOrder)
+    .map((entry) => `\n${asciiJson(entry)}`)
+    .join(',')}\n]\n`
   // The header says where the body ends (in bytes, the header included), so appended lines are found without it.
   let header = ''
   for (let width = 1; ; width++) {
@@ -442,8 +572,8 @@ const trustworthy = (dir: string, file: IndexFile | undefined): file is IndexFil
  */
 function unusableUnchanged(dir: string, entries: Iterable<Entry>): boolean {
   for (const entry of entries) {
-    if (entry.updatedAt !== '') continue
-    const stats = statSync(join(dir, `${entry.id}.json`), {throwIfNoEntry: false})
+    if (entry[5] !== '') continue
+    const stats = statSync(join(dir, `${entry[0]}.json`), {throwIfNoEntry: false})
     if (!stats || !sameTimes(entry, stats)) return false
   }
   return true
@@ -468,10 +598,10 @@ export async function scanStore(dir: string, options: {now?: number; trust?: boo
   const summaries: ConversationSummary[] = []
   const unreadable: UnreadableFile[] = []
   for (const entry of entries.values()) {
-    const value = summaryOf(entry)
-    if ('reason' in value) unreadable.push(value)
-    else summaries.push(value)
+    if (isReadable(entry)) summaries.push(summaryOf(entry))
+    else unreadable.push(unusable(entry))
   }
+  // In the index's order, which is newest first unless files changed since its last rewrite: sorted only if not.
   return {summaries: sortNewestFirst(summaries), unreadable: unreadable.sort(newestFirst)}
 }
 
@@ -485,13 +615,13 @@ export async function latestInStore(dir: string, options: {now?: number; trust?:
   let candidates: Iterable<Entry> | undefined
   if (file && trustworthy(dir, file) && !outgrown(file)) {
     const top: Entry[] = []
-    for (const entry of bodyEntries(file)) {
-      if (file.tail.has(entry.id)) continue
+    for (const entry of headEntries(file)) {
+      if (file.tail.has(entry[0])) continue
       top.push(entry)
-      if (entry.updatedAt !== '') break // the newest the appended lines left as it was
+      if (entry[5] !== '') break // the newest the appended lines left as it was
     }
     // Stopped at a readable entry, or read the whole body; else the head was too short: everything is read.
-    const reachedTop = (top.length > 0 && top.at(-1)!.updatedAt !== '') || file.buffer.length >= file.body.end
+    const reachedTop = (top.length > 0 && top.at(-1)![5] !== '') || file.buffer.length >= file.body.end
     const tail = [...file.tail.values()].filter((entry): entry is Entry => entry !== null)
     if (reachedTop && !file.damaged && unusableUnchanged(dir, [...top, ...tail])) candidates = [...top, ...tail]
   }
@@ -499,11 +629,11 @@ export async function latestInStore(dir: string, options: {now?: number; trust?:
   let latest: Entry | undefined
   const unreadable: UnreadableFile[] = []
   for (const entry of candidates) {
-    if (entry.updatedAt === '') unreadable.push(summaryOf(entry) as UnreadableFile)
+    if (!isReadable(entry)) unreadable.push(unusable(entry))
     else if (!latest || byUpdatedDesc(entrySummary(entry), entrySummary(latest)) < 0) latest = entry
   }
   return {
-    latest: latest && {id: latest.id, updated_at: latest.updatedAt},
+    latest: latest && {id: latest[0], updated_at: latest[5]},
     unreadable: unreadable.sort(newestFirst),
   }
 }
@@ -524,14 +654,8 @@ export function logChange(
   if (conversation) {
     const stats = statSync(join(dir, `${id}.json`), {throwIfNoEntry: false})
     if (!stats) return
-    const {id: _id, ...summary} = summarize(conversation)
     // Just written: not settled (ino -1), so a verification reads it once more.
-    record += entryLine({
-      fingerprint: fingerprint(stats, false),
-      id,
-      payload: asciiJson(summary),
-      updatedAt: summary.updated_at,
-    })
+    record += entryLine(entryFor(id, stats, -1, summarize(conversation)))
   } else {
     record += line('D', id)
   }

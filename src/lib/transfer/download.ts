@@ -1,5 +1,5 @@
-import {createWriteStream, rmSync} from 'node:fs'
-import {link, open, rename, rm, stat, unlink} from 'node:fs/promises'
+import {createWriteStream, fdatasync, fsync, rmSync, type WriteStream} from 'node:fs'
+import {link, rename, rm, stat, unlink} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 import {Transform, Writable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
@@ -163,24 +163,58 @@ async function saveToFile(
   const temp = join(dirname(sink.path), `.${basename(sink.path)}.${randomBytes(6).toString('hex')}.part`)
   // Ctrl-C exits at once (core/interrupt.ts): the temp file goes with it, synchronously.
   const forget = onInterrupt(() => rmSync(temp, {force: true}))
+  // A 1 MiB write buffer: the socket keeps being read while a write is in flight, and buffered chunks go out in
+  // one writev (the 16 KiB default waited on each 64 KiB write; ~30% slower at 512 MB). The descriptor stays open
+  // after the last write (autoClose off) for the fsync.
+  const file = createWriteStream(temp, {autoClose: false, flags: 'wx', highWaterMark: 1 << 20, mode: 0o644})
+  const syncing = new BackgroundSync(file)
+  tap.on('data', () => syncing.poll())
   try {
-    // A 1 MiB write buffer: the socket keeps being read while a write is in flight, and buffered chunks go out in
-    // one writev (the 16 KiB default waited on each 64 KiB write; ~30% slower at 512 MB).
-    const file = createWriteStream(temp, {flags: 'wx', highWaterMark: 1 << 20, mode: 0o644})
     await pipeline(source, tap, file, {signal})
     const bytes = finish()
-    // fsync through a second descriptor: it flushes the file, whichever descriptor wrote it.
-    const handle = await open(temp, 'r')
-    try {
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
+    await syncing.settled()
+    await fdCall(fsync, descriptor(file) as number)
     await commit(temp, sink)
     return {bytes, path: sink.path}
   } finally {
     forget()
+    await syncing.settled()
+    // destroy() closes the descriptor once no write is in flight (also after a failed pipeline, which began it).
+    if (!file.closed) await new Promise<void>((closed) => file.once('close', () => closed()).destroy())
     await rm(temp, {force: true})
+  }
+}
+
+/** A WriteStream's descriptor once open (Node has it; @types/node does not declare it). */
+const descriptor = (file: WriteStream) => (file as unknown as {fd: null | number}).fd
+
+const fdCall = (call: (fd: number, done: (error: Error | null) => void) => void, fd: number) =>
+  new Promise<void>((resolve, reject) => call(fd, (error) => (error ? reject(error) : resolve())))
+
+/**
+ * Flushes a download to disk while it is still arriving (fdatasync every 64 MiB written, one at a time, on libuv's
+ * pool beside the writes), so the fsync before the rename has only the tail left: at 1 GiB it took ~0.7 s at the
+ * end. An error here is ignored: the final fsync reports the disk's state.
+ */
+class BackgroundSync {
+  private static readonly every = 64 << 20
+  private syncedAt = 0
+  private inFlight: Promise<void> | undefined
+
+  constructor(private readonly file: WriteStream) {}
+
+  poll(): void {
+    const {bytesWritten} = this.file
+    const fd = descriptor(this.file)
+    if (this.inFlight || typeof fd !== 'number' || bytesWritten - this.syncedAt < BackgroundSync.every) return
+    this.syncedAt = bytesWritten
+    this.inFlight = fdCall(fdatasync, fd)
+      .catch(() => {})
+      .finally(() => (this.inFlight = undefined))
+  }
+
+  async settled(): Promise<void> {
+    await this.inFlight
   }
 }
 

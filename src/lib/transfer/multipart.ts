@@ -1,8 +1,11 @@
 import {createReadStream} from 'node:fs'
-import {stat} from 'node:fs/promises'
+import {open, stat} from 'node:fs/promises'
 import {basename, extname} from 'node:path'
 
+import type {Writable} from 'node:stream'
+
 import {CliError, UsageError} from '../core/errors.js'
+import {type BodyWriter, WRITE_BODY} from '../http/transport.js'
 
 /**
  * A multipart/form-data body assembled as a stream: for each part a small header, then the field's text or the
@@ -32,7 +35,7 @@ export interface MultipartBody {
    * The bytes to send. Iterable more than once: each iteration reads the files afresh, so a request groq-sdk
    * retries (429, 5xx, a dropped connection) sends the whole body again.
    */
-  body: AsyncIterable<Uint8Array>
+  body: AsyncIterable<Uint8Array> & BodyWriter
   contentType: string
   contentLength: number
   /** The bytes of file content in the body (what a progress bar counts). */
@@ -84,6 +87,54 @@ export async function fileSize(path: string): Promise<number> {
 }
 
 const READ_CHUNK = 256 * 1024
+/** Buffers of READ_CHUNK a file is sent through (1 MiB on its way at most), each reused once the socket took it. */
+const POOL = 4
+
+type FileSegment = {path: string; size: number}
+
+const changedSize = (segment: FileSegment, read: number) =>
+  new CliError(`${segment.path} changed size while it was being uploaded (${segment.size} bytes, now ${read})`)
+
+/**
+ * Writes a file's bytes to a request through a few buffers it reuses, each once its write callback says the socket
+ * has it: no fresh memory per chunk (reading into new buffers made a 1 GiB upload fault in every page and cost
+ * twice the CPU). Resolves when every byte was handed over; a failed write stops the reading.
+ */
+async function sendFile(
+  request: Writable,
+  segment: FileSegment,
+  onRead: (bytes: number) => void,
+  onWritten: () => void,
+): Promise<void> {
+  const handle = await open(segment.path, 'r')
+  const free: Buffer[] = Array.from({length: POOL}, () => Buffer.allocUnsafeSlow(READ_CHUNK))
+  let wake: (() => void) | undefined
+  let failed: Error | undefined
+  try {
+    for (let read = 0; ;) {
+      while (free.length === 0 && !failed) await new Promise<void>((resolve) => (wake = resolve))
+      if (failed) throw failed
+      const buffer = free.pop() as Buffer
+      const {bytesRead} = await handle.read(buffer, 0, READ_CHUNK, read)
+      // The length was promised in Content-Length: a file that grows or shrinks meanwhile cannot be sent.
+      if (bytesRead === 0) {
+        if (read !== segment.size) throw changedSize(segment, read)
+        return
+      }
+      read += bytesRead
+      if (read > segment.size) throw changedSize(segment, read)
+      onRead(bytesRead)
+      request.write(bytesRead === READ_CHUNK ? buffer : buffer.subarray(0, bytesRead), (error) => {
+        if (error) failed ??= error
+        else onWritten()
+        free.push(buffer)
+        wake?.()
+      })
+    }
+  } finally {
+    await handle.close()
+  }
+}
 
 /** Builds the body; stats every file now (a missing file is a usage error before any request). */
 export async function multipartBody(parts: Part[], options: MultipartOptions = {}): Promise<MultipartBody> {
@@ -134,16 +185,22 @@ export async function multipartBody(parts: Part[], options: MultipartOptions = {
         options.onProgress?.(sent)
         yield chunk as Buffer
       }
-      if (read !== segment.size) {
-        throw new CliError(
-          `${segment.path} changed size while it was being uploaded (${segment.size} bytes, now ${read})`,
-        )
+      if (read !== segment.size) throw changedSize(segment, read)
+    }
+  }
+
+  async function writeTo(request: Writable, onWritten: () => void): Promise<void> {
+    let sent = 0
+    for (const segment of segments) {
+      if ('bytes' in segment) request.write(segment.bytes)
+      else {
+        await sendFile(request, segment, (bytes) => options.onProgress?.((sent += bytes)), onWritten)
       }
     }
   }
 
   return {
-    body: {[Symbol.asyncIterator]: generate},
+    body: {[Symbol.asyncIterator]: generate, [WRITE_BODY]: writeTo},
     contentLength,
     contentType: `multipart/form-data; boundary=${boundary}`,
     fileBytes,
