@@ -45,12 +45,17 @@ function resolveFrom(root, id) {
 function registerOclif(oclif, root) {
   const rootUrl = typeof root === 'string' ? pathToFileURL(join(root, '/')) : root
   const packageRoot = dirname(resolveFrom(rootUrl, '@oclif/core/package.json'))
+  // The lookup paths of each folder, computed once: the entry points share a few folders, and each computation is a
+  // walk up the tree with path.resolve (~2-4 ms for all of them on Node 22 when computed per file).
+  const lookupPaths = new Map()
   for (const [subpath, names] of Object.entries(oclif.names)) {
     const filename = join(packageRoot, oclif.files[subpath])
     if (Module._cache[filename]) continue
     const module = new Module(filename)
     module.filename = filename
-    module.paths = Module._nodeModulePaths(dirname(filename))
+    const folder = dirname(filename)
+    if (!lookupPaths.has(folder)) lookupPaths.set(folder, Module._nodeModulePaths(folder))
+    module.paths = [...lookupPaths.get(folder)]
     Object.defineProperty(module.exports, '__esModule', {value: true})
     for (const name of names) {
       Object.defineProperty(module.exports, name, {enumerable: true, get: () => oclif.modules[subpath]()[name]})

@@ -17,8 +17,13 @@ const {join} = require('node:path')
 const root = join(__dirname, '..')
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'))
 
-/** Every sign is-wsl (behind wsl-utils) checks before it can answer true; none of them means "not WSL". */
+/**
+ * Every sign is-wsl (behind wsl-utils) checks before it can answer true; none of them means "not WSL". The same test
+ * as src/lib/boot/wsl.ts, which the bundled oclif asks (this file loads nothing of dist/ for --version).
+ */
 function maybeWsl() {
+  // is-wsl exports its function instead of its answer under this variable (truthy: oclif says wsl).
+  if (process.env.__IS_WSL_TEST__) return true
   const says = (text) => text.toLowerCase().includes('microsoft')
   try {
     // /proc/version begins `Linux version <os.release()>`: it says so whenever the release does.

@@ -92,6 +92,9 @@ async function bundle() {
       ['config/plugin-loader.js', 'minimatch_1', 'minimatch'],
       // Command discovery by glob, for plugins without a manifest (ours and oclif's have one).
       ['config/plugin.js', 'tinyglobby_1', 'tinyglobby'],
+      // Searches for an oclif config outside package.json, for plugins whose package.json has none (ours and oclif's
+      // have one); its top level reads fs.promises, which loads Node's promise-based fs (and readline) on every run.
+      ['util/read-pjson.js', 'lilconfig_1', 'lilconfig'],
     ].map(([file, name, module]) => ({
       file,
       from: `const ${name} = require("${module}");`,
@@ -156,6 +159,20 @@ async function bundle() {
         '})(pjson.engines.node)) {',
       ].join('\n'),
     },
+    // Config#load asks wsl-utils whether this is WSL on every run (its modules load node:child_process and
+    // node:fs/promises): only where one of the signs is-wsl checks is there (src/lib/boot/wsl.ts, injected below).
+    {
+      file: 'util/os.js',
+      from: "return (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();",
+      to: "return (maybeWsl() && (await import('wsl-utils')).isWsl) ? 'wsl' : (0, node_os_1.platform)();",
+    },
+    // Node's promise-based fs, loaded at start by three modules that need it only in rare paths (TypeScript plugins
+    // in development, readJson's fallback): on first use (it loads Node's readline too, ~2-3 ms on Node 22).
+    ...['util/fs.js', 'config/ts-path.js', 'util/read-tsconfig.js'].map((file) => ({
+      file,
+      from: 'const promises_1 = require("node:fs/promises");',
+      to: 'const promises_1 = __groqLazy(() => require("node:fs/promises"));',
+    })),
     // PluginLoader matches each dependency against each plugin pattern with minimatch, which compiles the pattern
     // anew each time (~30 compilations per run). A pattern that is a plain npm package name matches only itself.
     {
@@ -202,7 +219,7 @@ async function bundle() {
     // oclif requires a TypeScript compiler only for plugins in development, never in a built CLI.
     external: ['typescript', 'ts-node', 'tsx', 'tsx/*'],
     format: 'cjs',
-    inject: [join(root, 'dist', 'lib', 'boot', 'command-order.js')],
+    inject: [join(root, 'dist', 'lib', 'boot', 'command-order.js'), join(root, 'dist', 'lib', 'boot', 'wsl.js')],
     legalComments: 'eof',
     minifySyntax: true,
     minifyWhitespace: true,

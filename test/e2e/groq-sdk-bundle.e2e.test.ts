@@ -25,10 +25,15 @@ const chunk = (content: string) =>
   `data: ${JSON.stringify({choices: [{delta: {content}, index: 0}], created: 1, id: 'c', model: 'm-1', object: 'chat.completion.chunk'})}\n\n`
 
 // At exit, on stderr: whether Node's undici was loaded. groq-sdk from node_modules (ES or CommonJS build) always loads
-// it for a request (its \`new Headers()\`), so \`false\` also shows that the bundle ran.
+// it for a request (its \`new Headers()\`), so \`false\` also shows that the bundle ran. Also whether node:child_process
+// and Node's promise-based fs were loaded: a command that spawns nothing and writes no file needs neither (the bundled
+// oclif asks wsl-utils only on a possible WSL, and takes fs/promises on first use: scripts/bundle-oclif.mjs).
 const PROBE = `process.on('exit', () => {
+  const loaded = (name) => process.moduleLoadList.includes('NativeModule ' + name)
   const undici = process.moduleLoadList.some((name) => name.includes('undici'))
-  process.stderr.write('\\nprobe: ' + JSON.stringify({undici}) + '\\n')
+  const spawning = loaded('child_process')
+  const fsPromises = loaded('internal/fs/promises')
+  process.stderr.write('\\nprobe: ' + JSON.stringify({undici, spawning, fsPromises}) + '\\n')
 })`
 
 // Tests here run concurrently: cleanups go through each test's own context.
@@ -48,7 +53,8 @@ async function answering(onTestFinished: Finished, reply: (path: string) => Repl
   return server
 }
 
-const probed = (stderr: string) => JSON.parse(/\nprobe: (.*)\n$/.exec(stderr)![1]) as {undici: boolean}
+const probed = (stderr: string) =>
+  JSON.parse(/\nprobe: (.*)\n$/.exec(stderr)![1]) as {fsPromises: boolean; spawning: boolean; undici: boolean}
 
 describe.concurrent('requests go through the bundled groq-sdk, without undici', () => {
   it.for([
@@ -72,7 +78,9 @@ describe.concurrent('requests go through the bundled groq-sdk, without undici', 
     })
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout.startsWith(stdout)).toBe(true)
-    expect(probed(result.stderr)).toEqual({undici: false})
+    expect(probed(result.stderr).undici).toBe(false)
+    // Not on WSL (where oclif asks wsl-utils, which loads node:child_process), as on this machine and CI.
+    if (argv[0] === 'models') expect(probed(result.stderr)).toEqual({fsPromises: false, spawning: false, undici: false})
     expect(server.requests[0].headers.authorization).toBe(`Bearer ${KEY}`)
   })
 })

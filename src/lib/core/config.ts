@@ -1,11 +1,9 @@
 import {readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {writeFileAtomic} from './atomic-write.js'
 import {MAX_TIMER_MS, parseDuration} from './duration.js'
 import {CliError, redactURL, UsageError} from './errors.js'
 import {DEFAULT_MAX_STDIN} from './input.js'
-import {withFileLock} from './lock.js'
 import {configDir} from './paths.js'
 import {formatSize, parseSize} from './size.js'
 
@@ -158,6 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadedConfig {
 
 /** Writes the config with mode 0600: it may hold an API key. Use updateConfig() to change a setting. */
 export async function saveConfig(loaded: LoadedConfig): Promise<void> {
+  // Imported when writing: they load node:fs/promises, which a command that only reads its settings never needs.
+  const {writeFileAtomic} = await import('./atomic-write.js')
   await writeFileAtomic(loaded.path, JSON.stringify(loaded.file, null, 2) + '\n', 0o600)
 }
 
@@ -171,6 +171,7 @@ export async function updateConfig(
   change: (file: ConfigFile) => boolean | void,
 ): Promise<LoadedConfig> {
   const path = configPath(env)
+  const {withFileLock} = await import('./lock.js')
   return withFileLock(path, async () => {
     const loaded = loadConfig(env)
     // `false`: nothing changed, nothing to write.

@@ -13,11 +13,19 @@ export interface IO {
   env: NodeJS.ProcessEnv
 }
 
+// Each stream is made on first use, as process.stdin etc. are: a command that never reads stdin does not make it (with
+// stdin on /dev/null or a file, Node's fs streams and promise-based fs load for it, ~2-3 ms on Node 22).
 export const processIO: IO = {
   env: process.env,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  stdout: process.stdout,
+  get stderr() {
+    return process.stderr
+  },
+  get stdin() {
+    return process.stdin
+  },
+  get stdout() {
+    return process.stdout
+  },
 }
 
 let activeIO: IO = processIO
