@@ -80,6 +80,19 @@ function measure(command, args, env = {}) {
 }
 
 const checks = []
+// Node's floor, no CLI: the plain node:http + fs pipeline a script would write (the body as is, not multipart; no
+// fsync, as curl). What the CLI costs on top of Node is the difference to these rows; what Node costs, to curl's.
+const NODE_UPLOAD = `import {createReadStream, statSync} from 'node:fs'
+import {request} from 'node:http'
+const [path, url] = process.argv.slice(1)
+const req = request(url, {method: 'POST', headers: {'content-length': statSync(path).size}}, (res) => res.resume())
+createReadStream(path).pipe(req)`
+const NODE_DOWNLOAD = `import {createWriteStream} from 'node:fs'
+import {get} from 'node:http'
+import {pipeline} from 'node:stream/promises'
+const [url, path] = process.argv.slice(1)
+get(url, (res) => pipeline(res, createWriteStream(path)))`
+
 if (ONLY === 'all') await transfers()
 
 async function transfers() {
@@ -124,6 +137,11 @@ async function transfers() {
           ]),
       ],
       [
+        'node:http upload',
+        () =>
+          measure(process.execPath, ['--input-type=module', '-e', NODE_UPLOAD, source, `${api.url}/openai/v1/files`]),
+      ],
+      [
         'groq files download',
         () => {
           rmSync(join(dir, 'down.bin'), {force: true})
@@ -139,6 +157,19 @@ async function transfers() {
         () => {
           rmSync(join(dir, 'down.bin'), {force: true})
           return measure('curl', ['-sS', '-o', join(dir, 'down.bin'), `${api.url}/openai/v1/files/file_bench/content`])
+        },
+      ],
+      [
+        'node:http download',
+        () => {
+          rmSync(join(dir, 'down.bin'), {force: true})
+          return measure(process.execPath, [
+            '--input-type=module',
+            '-e',
+            NODE_DOWNLOAD,
+            `${api.url}/openai/v1/files/file_bench/content`,
+            join(dir, 'down.bin'),
+          ])
         },
       ],
     ]
