@@ -1,42 +1,22 @@
 /**
- * Every operation of Groq's OpenAPI spec has a command. The table maps each operationId to the command that calls
- * it; the test walks the spec's operationIds, so an operation added to the spec without a command fails here, and
- * so does a mapped command missing from oclif.manifest.json (the committed list of commands).
+ * Every operation of Groq's OpenAPI spec has a command. The table (test/helpers/spec-operations.ts) maps each
+ * operationId to the command that calls it; the test walks the spec's operationIds, so an operation added to the spec without a command fails here, and
+ * so does a mapped command missing from oclif.manifest.json (the committed list of commands). That each command
+ * sends its operation, and Prism accepts it, is test/e2e/spec-operations.e2e.test.ts.
  */
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {expect, it} from 'vitest'
 
-import {describeWithSpec, type OpenAPISpec} from '../helpers/contract.js'
+import {describeWithSpec} from '../helpers/contract.js'
 import {ROOT} from '../helpers/prism.js'
+import {CALL_FOR_OPERATION, specOperations} from '../helpers/spec-operations.js'
 
-/** operationId → command id (as oclif.manifest.json spells it: topics joined with `:`). */
-export const COMMAND_FOR_OPERATION: Record<string, string> = {
-  cancelBatch: 'batches:cancel',
-  createBatch: 'batches:create',
-  createChatCompletion: 'chat',
-  createEmbedding: 'embed',
-  createFineTuning: 'fine-tunings:create',
-  createReranking: 'rerank',
-  createResponse: 'responses:create',
-  createSpeech: 'speak',
-  createTranscription: 'transcribe',
-  createTranslation: 'translate',
-  deleteFile: 'files:rm',
-  deleteFineTuning: 'fine-tunings:rm',
-  deleteModel: 'models:rm',
-  downloadFile: 'files:download',
-  getFineTuning: 'fine-tunings:get',
-  listBatches: 'batches:list',
-  listFiles: 'files:list',
-  listFineTunings: 'fine-tunings:list',
-  listModels: 'models:list',
-  retrieveBatch: 'batches:get',
-  retrieveFile: 'files:get',
-  retrieveModel: 'models:get',
-  uploadFile: 'files:upload',
-}
+/** operationId → command id (as oclif.manifest.json spells it). */
+const COMMAND_FOR_OPERATION = Object.fromEntries(
+  Object.entries(CALL_FOR_OPERATION).map(([id, call]) => [id, call.command]),
+)
 
 /**
  * Commands being built on other branches. Each is checked to be still absent, so when one lands this test fails
@@ -44,29 +24,13 @@ export const COMMAND_FOR_OPERATION: Record<string, string> = {
  */
 const PENDING = new Set<string>([])
 
-const HTTP_METHODS = new Set(['delete', 'get', 'patch', 'post', 'put'])
-
-function specOperationIds(spec: OpenAPISpec): string[] {
-  const ids: string[] = []
-  for (const [path, operations] of Object.entries(
-    spec.paths as Record<string, Record<string, {operationId?: string}>>,
-  )) {
-    for (const [method, operation] of Object.entries(operations)) {
-      if (!HTTP_METHODS.has(method)) continue
-      if (!operation.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId`)
-      ids.push(operation.operationId)
-    }
-  }
-  return ids.sort()
-}
-
 const manifestCommands = (): Set<string> =>
   new Set(
     Object.keys((JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: object}).commands),
   )
 
 describeWithSpec('every operation of the spec has a command', (spec) => {
-  const operationIds = specOperationIds(spec)
+  const operationIds = specOperations(spec).map((operation) => operation.id)
 
   it('the spec has 23 operations, and each is in the table (no stale entries either)', () => {
     expect(operationIds).toHaveLength(23)
