@@ -1,3 +1,5 @@
+import type {Conversation} from '../../src/lib/chat/types.js'
+
 /** Models as Groq returns them (from the examples in Groq's OpenAPI spec). */
 export const MODELS = {
   data: [
@@ -34,3 +36,18 @@ export const MODELS = {
 
 export const API = 'https://api.groq.com'
 export const KEY = 'gsk_test_0123456789abcdef'
+
+/**
+ * What `conversations list --json` (and search) print of a saved conversation with this title: written out here, not
+ * taken from the code, so the tests that compare with it can fail.
+ */
+export const expectedSummary = (conversation: Conversation, title: string) => ({
+  created_at: conversation.created_at,
+  id: conversation.id,
+  messages: conversation.messages.length,
+  model: conversation.model,
+  name: conversation.name ?? null,
+  title,
+  updated_at: conversation.updated_at,
+  usage: conversation.usage,
+})

@@ -9,6 +9,7 @@ import ConversationsRm from '../../src/commands/conversations/rm.js'
 import ConversationsShow from '../../src/commands/conversations/show.js'
 import type {Conversation} from '../../src/lib/chat/types.js'
 import {ConversationStore} from '../../src/lib/chat/conversations.js'
+import {expectedSummary} from '../helpers/fixtures.js'
 import {expectListModes} from '../helpers/list-modes.js'
 import {run, tempHome} from '../helpers/run.js'
 
@@ -42,18 +43,7 @@ const QUICK: Conversation = {
   version: 1,
 }
 
-/** What list --json prints of a conversation. */
-const summary = (conversation: Conversation, title: string) => ({
-  created_at: conversation.created_at,
-  id: conversation.id,
-  messages: conversation.messages.length,
-  model: conversation.model,
-  name: conversation.name ?? null,
-  title,
-  updated_at: conversation.updated_at,
-  usage: conversation.usage,
-})
-const SUMMARIES = [summary(QUICK, 'Say hi'), summary(TRIP, 'trip')]
+const SUMMARIES = [expectedSummary(QUICK, 'Say hi'), expectedSummary(TRIP, 'trip')]
 
 /** An XDG home holding TRIP and QUICK, and no API key anywhere: none of these commands needs one. */
 async function home() {

@@ -11,6 +11,7 @@ import ConversationsSearch from '../../src/commands/conversations/search.js'
 import {snippet} from '../../src/lib/chat/conversation-search.js'
 import {ConversationStore, serialize} from '../../src/lib/chat/conversations.js'
 import type {Conversation} from '../../src/lib/chat/types.js'
+import {expectedSummary} from '../helpers/fixtures.js'
 import {expectListModes} from '../helpers/list-modes.js'
 import {run, tempHome} from '../helpers/run.js'
 
@@ -58,27 +59,16 @@ async function home(...conversations: Conversation[]) {
   return {env, path: (id: string) => join(store.dir, `${id}.json`)}
 }
 
-const summary = (conversation: Conversation, title: string) => ({
-  created_at: conversation.created_at,
-  id: conversation.id,
-  messages: conversation.messages.length,
-  model: conversation.model,
-  name: conversation.name ?? null,
-  title,
-  updated_at: conversation.updated_at,
-  usage: conversation.usage,
-})
-
 describe('conversations search', () => {
   it('the four modes: matching conversations newest first, with where the text is (case ignored)', async () => {
     const {env} = await home(DOCKER, LISBON)
     const hits = [
       {
-        ...summary(LISBON, 'Best month for Lisbon? Not too hot, no crowds.'),
+        ...expectedSummary(LISBON, 'Best month for Lisbon? Not too hot, no crowds.'),
         matches: [{message: 2, role: 'user', snippet: 'And which MULTI-STAGE trip would you plan?'}],
       },
       {
-        ...summary(DOCKER, 'docker-tips'),
+        ...expectedSummary(DOCKER, 'docker-tips'),
         matches: [
           {
             message: 2,
@@ -122,7 +112,7 @@ describe('conversations search', () => {
     expect(result).toMatchObject({exitCode: 0, stderr: ''})
     expect(JSON.parse(result.stdout)).toEqual([
       {
-        ...summary(LISBON, 'Best month for Lisbon? Not too hot, no crowds.'),
+        ...expectedSummary(LISBON, 'Best month for Lisbon? Not too hot, no crowds.'),
         matches: [
           {message: 0, role: 'user', snippet: '…for Lisbon? Not too hot, no crowds.'},
           {message: 1, role: 'assistant', snippet: '…warm, not hot, and past the crowds.'},
