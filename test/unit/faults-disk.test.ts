@@ -1,11 +1,13 @@
 /**
  * The fault suite: a full disk while a conversation is saved (issue 9, item 9) and while a download is written
  * (issue 10). The disk is simulated (node:fs/promises fails the conversation's temp file with ENOSPC half-way, and
- * node:fs's write stream fails a download's temp file after its first chunk, as a full disk does); the server is the
- * fault server.
+ * node:fs fails a download's temp file after its first bytes, as a full disk does: its write stream after the first
+ * chunk, or writeSync, which a raw download writes with, after part of the first write); the server is the fault
+ * server.
  */
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {gzipSync} from 'node:zlib'
 import nock from 'nock'
 import {afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi} from 'vitest'
 
@@ -42,16 +44,33 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 
 vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs')>()
+  const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC', errno: -28})
+  /** A download's temp files opened while the disk is full: how many writes each has had. */
+  const parts = new Map<number, number>()
   return {
     ...actual,
+    openSync(...args: Parameters<typeof actual.openSync>) {
+      const fd = actual.openSync(...args)
+      if (disk.full && String(args[0]).endsWith('.part')) parts.set(fd, 0)
+      return fd
+    },
+    writeSync(fd: number, buffer: Buffer, offset: number, length: number) {
+      const writes = parts.get(fd)
+      if (writes === undefined) return actual.writeSync(fd, buffer, offset, length)
+      parts.set(fd, writes + 1)
+      if (writes > 0) throw enospc()
+      return actual.writeSync(fd, buffer, offset, Math.min(length, 1000))
+    },
+    closeSync(fd: number) {
+      parts.delete(fd)
+      actual.closeSync(fd)
+    },
     createWriteStream(...args: Parameters<typeof actual.createWriteStream>) {
       const stream = actual.createWriteStream(...args)
       if (!disk.full || !String(args[0]).endsWith('.part')) return stream
       // The first chunk lands, then the disk is full.
       let chunks = 0
       const write = stream._write.bind(stream)
-      const enospc = () =>
-        Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC', errno: -28})
       stream._writev = undefined
       stream._write = (chunk, encoding, done) => (chunks++ === 0 ? write(chunk, encoding, done) : done(enospc()))
       return stream
@@ -89,27 +108,39 @@ describe('9. a full disk while saving the conversation', () => {
 })
 
 describe('a full disk while downloading (issue 10)', () => {
-  it('files download -O --force: exit 1 naming the target, no temp file, the old file kept whole', async () => {
-    const body = Buffer.alloc(256 * 1024, 120)
-    const server = await startFaultServer({
-      routes: {
-        'GET /openai/v1/files/file_1/content': fault.reply(200, body, {'content-type': 'application/octet-stream'}),
-      },
-    })
-    onTestFinished(() => server.close())
-    const home = tempHome()
-    const target = join(home.root, 'out.bin')
-    writeFileSync(target, 'the old file\n')
-    disk.full = true
-    const result = await run(FilesDownload, ['file_1', '-O', target, '--force'], {
-      env: {...home.env, GROQ_API_KEY: KEY, GROQ_BASE_URL: server.url},
-    })
-    expect(result).toEqual({
-      exitCode: 1,
-      stderr: `Error: Cannot write ${target}: no space left on device\n`,
-      stdout: '',
-    })
-    expect(readdirSync(home.root).filter((name) => name.includes('out.bin'))).toEqual(['out.bin'])
-    expect(readFileSync(target, 'utf8')).toBe('the old file\n')
-  })
+  // As it comes, the body is written from the raw reader's buffer (writeSync); compressed, it is decoded through a
+  // stream into a write stream.
+  it.each([
+    ['as it comes', {}],
+    ['compressed', {'content-encoding': 'gzip'}],
+  ] as const)(
+    'files download -O --force, %s: exit 1 naming the target, no temp file, the old file kept whole',
+    async (_, encoding) => {
+      const plain = Buffer.alloc(256 * 1024, 120)
+      const body = 'content-encoding' in encoding ? gzipSync(plain) : plain
+      const server = await startFaultServer({
+        routes: {
+          'GET /openai/v1/files/file_1/content': fault.reply(200, body, {
+            'content-type': 'application/octet-stream',
+            ...encoding,
+          }),
+        },
+      })
+      onTestFinished(() => server.close())
+      const home = tempHome()
+      const target = join(home.root, 'out.bin')
+      writeFileSync(target, 'the old file\n')
+      disk.full = true
+      const result = await run(FilesDownload, ['file_1', '-O', target, '--force'], {
+        env: {...home.env, GROQ_API_KEY: KEY, GROQ_BASE_URL: server.url},
+      })
+      expect(result).toEqual({
+        exitCode: 1,
+        stderr: `Error: Cannot write ${target}: no space left on device\n`,
+        stdout: '',
+      })
+      expect(readdirSync(home.root).filter((name) => name.includes('out.bin'))).toEqual(['out.bin'])
+      expect(readFileSync(target, 'utf8')).toBe('the old file\n')
+    },
+  )
 })

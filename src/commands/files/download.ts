@@ -2,7 +2,7 @@ import {Args} from '../../lib/core/oclif.js'
 
 import {BaseCommand} from '../../lib/core/base-command.js'
 import {forceFlag, outFlag} from '../../lib/core/flags.js'
-import {resolveSink, saveResponse} from '../../lib/transfer/index.js'
+import {DOWNLOAD, resolveSink, saveResponse} from '../../lib/transfer/index.js'
 
 export default class FilesDownload extends BaseCommand<typeof FilesDownload> {
   static summary = "Download a file's content"
@@ -27,9 +27,10 @@ export default class FilesDownload extends BaseCommand<typeof FilesDownload> {
     this.refuseJq("files download writes the file's content as it is; pipe it to jq (groq files download ID | jq …)")
     const sink = await resolveSink({force: this.flags.force, io: this.io, out: this.flags.out})
     const client = await this.client()
-    const response = (await client.files.content(this.args.id, {signal: this.signal})) as unknown as Parameters<
-      typeof saveResponse
-    >[0]
+    const response = (await client.files.content(this.args.id, {
+      ...DOWNLOAD,
+      signal: this.signal,
+    })) as unknown as Parameters<typeof saveResponse>[0]
     const saved = await saveResponse(response, sink, {
       idleTimeoutMs: this.settings.timeoutMs,
       io: this.io,

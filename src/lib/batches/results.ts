@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {CliError} from '../core/errors.js'
 import type {IO} from '../core/io.js'
 import type {GroqClient} from '../http/client.js'
-import {resolveSink, saveResponse, type Sink} from '../transfer/index.js'
+import {DOWNLOAD, resolveSink, saveResponse, type Sink} from '../transfer/index.js'
 import type {Progress} from '../ux/progress.js'
 import {readLines} from './jsonl.js'
 
@@ -20,7 +20,7 @@ export interface FetchOptions {
 
 /** Downloads one file's content to a sink (transfer/: temp file, fsync, rename; or stdout). */
 export async function downloadFile(client: GroqClient, fileId: string, sink: Sink, options: FetchOptions) {
-  const response = (await client.files.content(fileId, {signal: options.signal})) as unknown as Response
+  const response = (await client.files.content(fileId, {...DOWNLOAD, signal: options.signal})) as unknown as Response
   return saveResponse(response, sink, {
     idleTimeoutMs: options.idleTimeoutMs,
     io: options.io,

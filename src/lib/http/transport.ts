@@ -4,6 +4,7 @@ import {Readable} from 'node:stream'
 
 import {BadResponseError, describeBody, redactURL, TimeoutError} from '../core/errors.js'
 import {rememberRateLimits} from '../core/rate-limits.js'
+import {httpIsNodesOwn, RawRequest, RawResponse, rawSockets} from './raw-get.js'
 
 /**
  * The HTTP transport: a minimal fetch on node:http(s), handed to groq-sdk as its `fetch` (wrapped in the retry
@@ -98,6 +99,11 @@ export interface FetchInit {
   maxRetries?: number
   /** This request's timeout, instead of the transport's. */
   timeoutMs?: number
+  /**
+   * The body is a download (a file's content): a GET with no proxy and no interceptor of node:http is then read
+   * through one reused buffer (raw-get.ts), which transfer/download.ts writes to its file without a copy.
+   */
+  download?: boolean
 }
 
 export type NodeFetch = (input: string | URL | {url: string}, init?: FetchInit) => Promise<NodeResponse>
@@ -412,6 +418,7 @@ const agents = new Set<Agent>()
  * calls it when a command is done, so that nothing a command forgot keeps the process alive.
  */
 export function closeConnections(): void {
+  for (const socket of rawSockets) socket.destroy()
   for (const agent of agents) agent.destroy()
 }
 
@@ -473,10 +480,11 @@ export function createFetch(env: NodeJS.ProcessEnv, options: TransportOptions = 
     if (headers['x-stainless-timeout'] !== undefined)
       headers['x-stainless-timeout'] = String(Math.trunc(timeoutMs / 1000))
 
+    const raw = init.download === true && method === 'GET' && !payload && !useProxy && httpIsNodesOwn()
     return new Promise<NodeResponse>((resolve, reject) => {
       let req: ClientRequest
       try {
-        req = request(url, {agent, headers, method})
+        req = raw ? (new RawRequest(url, headers) as unknown as ClientRequest) : request(url, {agent, headers, method})
       } catch (error) {
         reject(error)
         return
@@ -656,7 +664,7 @@ export function createFetch(env: NodeJS.ProcessEnv, options: TransportOptions = 
  * timer refresh per network chunk and no change of stream mode. Unref'd: a socket being read keeps the process
  * alive, a body nobody reads does not.
  */
-function watchBody(res: IncomingMessage, timeoutMs: number, error: () => Error): void {
+function watchBody(res: IncomingMessage | RawResponse, timeoutMs: number, error: () => Error): void {
   if (res.complete) return
   const timer = setTimeout(function check() {
     if (res.readableEnded || res.destroyed) return
@@ -664,11 +672,13 @@ function watchBody(res: IncomingMessage, timeoutMs: number, error: () => Error):
     else res.destroy(error())
   }, timeoutMs)
   timer.unref()
+  res.once('end', () => clearTimeout(timer))
+  res.once('close', () => clearTimeout(timer))
+  // A raw answer may be written to a file without being pushed: it says when bytes arrive either way.
+  if (res instanceof RawResponse) return res.watch(() => timer.refresh())
   const push = res.push
   res.push = function (chunk: unknown, encoding?: BufferEncoding) {
     timer.refresh()
     return push.call(this, chunk, encoding)
   }
-  res.once('end', () => clearTimeout(timer))
-  res.once('close', () => clearTimeout(timer))
 }

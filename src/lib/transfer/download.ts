@@ -1,4 +1,4 @@
-import {createWriteStream, fdatasync, fsync, rmSync, type WriteStream} from 'node:fs'
+import {closeSync, createWriteStream, fdatasync, fsync, openSync, rmSync, type WriteStream} from 'node:fs'
 import {link, rename, rm, stat, unlink} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 import {Readable, Transform, Writable} from 'node:stream'
@@ -7,6 +7,7 @@ import {pipeline} from 'node:stream/promises'
 import {CliError, UsageError} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
 import {onInterrupt} from '../core/interrupt.js'
+import {RawResponse} from '../http/raw-get.js'
 import type {IO} from '../core/io.js'
 import type {Progress} from '../ux/progress.js'
 
@@ -51,6 +52,13 @@ export async function resolveSink(options: SinkOptions): Promise<Sink> {
   if (!parent?.isDirectory()) throw new UsageError(`${out}: directory ${dirname(out) || '.'} does not exist`)
   return {force: Boolean(options.force), kind: 'file', path}
 }
+
+/**
+ * The request options of a download through groq-sdk (`client.files.content(id, {...DOWNLOAD, signal})`): the
+ * transport reads the answer through one reused buffer (http/raw-get.ts), which saveResponse writes to its file
+ * without a copy. groq-sdk passes `fetchOptions` to the transport's fetch as they are.
+ */
+export const DOWNLOAD = {fetchOptions: {download: true} as unknown as Record<string, never>} // not a RequestInit field
 
 export interface SaveOptions {
   io: IO
@@ -114,8 +122,8 @@ export async function saveResponse(response: ResponseLike, sink: Sink, options: 
     if (sink.kind === 'stdout') tap.destroy(stalled())
   }, idleMs)
   idleTimer.unref()
-  const count = (chunk: Buffer) => {
-    received += chunk.length
+  const count = (length: number) => {
+    received += length
     bar?.update(received)
     idleTimer.refresh()
   }
@@ -130,7 +138,7 @@ export async function saveResponse(response: ResponseLike, sink: Sink, options: 
           return
         }
       }
-      count(chunk)
+      count(chunk.length)
       done(null, chunk)
     },
   })
@@ -161,7 +169,7 @@ export async function saveResponse(response: ResponseLike, sink: Sink, options: 
 
 async function saveToFile(
   source: Readable,
-  count: (chunk: Buffer) => void,
+  count: (length: number) => void,
   sink: {force: boolean; path: string},
   finish: () => number,
   signal: AbortSignal | undefined,
@@ -170,13 +178,20 @@ async function saveToFile(
   const temp = join(dirname(sink.path), `.${basename(sink.path)}.${randomBytes(6).toString('hex')}.part`)
   // Ctrl-C exits at once (core/interrupt.ts): the temp file goes with it, synchronously.
   const forget = onInterrupt(() => rmSync(temp, {force: true}))
+  if (source instanceof RawResponse && source.unread) {
+    try {
+      return await saveRawToFile(source, temp, count, sink, finish, signal)
+    } finally {
+      forget()
+    }
+  }
   // A 1 MiB write buffer: the socket keeps being read while a write is in flight, and buffered chunks go out in
   // one writev (the 16 KiB default waited on each 64 KiB write; ~30% slower at 512 MB). The descriptor stays open
   // after the last write (autoClose off) for the fsync.
   const file = createWriteStream(temp, {autoClose: false, flags: 'wx', highWaterMark: 1 << 20, mode: 0o644})
-  const syncing = new BackgroundSync(file)
+  const syncing = new BackgroundSync(() => ({fd: descriptor(file), written: file.bytesWritten}))
   source.on('data', (chunk: Buffer) => {
-    count(chunk)
+    count(chunk.length)
     syncing.poll()
   })
   try {
@@ -191,6 +206,44 @@ async function saveToFile(
     await syncing.settled()
     // destroy() closes the descriptor once no write is in flight (also after a failed pipeline, which began it).
     if (!file.closed) await new Promise<void>((closed) => file.once('close', () => closed()).destroy())
+    await rm(temp, {force: true})
+  }
+}
+
+/**
+ * A raw answer (http/raw-get.ts) written straight from its read buffer to the temp file, one write(2) per read as
+ * curl does: no stream, no copy, no buffer per read (bench/transfer.mjs). Same guarantees as the stream path:
+ * flushed in the background, fsynced, then put in place; any failure removes the temp file.
+ */
+async function saveRawToFile(
+  body: RawResponse,
+  temp: string,
+  count: (length: number) => void,
+  sink: {force: boolean; path: string},
+  finish: () => number,
+  signal: AbortSignal | undefined,
+): Promise<Saved> {
+  const fd = openSync(temp, 'wx', 0o644)
+  let written = 0
+  const syncing = new BackgroundSync(() => ({fd, written}))
+  const onAbort = () => body.destroy(new DOMException('This operation was aborted', 'AbortError'))
+  signal?.addEventListener('abort', onAbort, {once: true})
+  try {
+    if (signal?.aborted) onAbort()
+    await body.writeBodyTo(fd, (length) => {
+      written += length
+      count(length)
+      syncing.poll()
+    })
+    const bytes = finish()
+    await syncing.settled()
+    await fdCall(fsync, fd)
+    await commit(temp, sink)
+    return {bytes, path: sink.path}
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+    await syncing.settled()
+    closeSync(fd)
     await rm(temp, {force: true})
   }
 }
@@ -211,13 +264,13 @@ class BackgroundSync {
   private syncedAt = 0
   private inFlight: Promise<void> | undefined
 
-  constructor(private readonly file: WriteStream) {}
+  /** `position()`: the file's descriptor (null until open) and the bytes written to it so far. */
+  constructor(private readonly position: () => {fd: null | number; written: number}) {}
 
   poll(): void {
-    const {bytesWritten} = this.file
-    const fd = descriptor(this.file)
-    if (this.inFlight || typeof fd !== 'number' || bytesWritten - this.syncedAt < BackgroundSync.every) return
-    this.syncedAt = bytesWritten
+    const {fd, written} = this.position()
+    if (this.inFlight || typeof fd !== 'number' || written - this.syncedAt < BackgroundSync.every) return
+    this.syncedAt = written
     this.inFlight = fdCall(fdatasync, fd)
       .catch(() => {})
       .finally(() => (this.inFlight = undefined))

@@ -5,6 +5,7 @@ export {
   looksBinary,
   readResponse,
   resolveSink,
+  DOWNLOAD,
   saveResponse,
   type Saved,
   type Sink,
