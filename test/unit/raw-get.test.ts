@@ -269,6 +269,36 @@ describe('the transport takes it for downloads', () => {
     }
   })
 
+  it("the transport's --timeout, while a raw body is written to a file: bytes that keep coming keep it alive; a stop ends it", async () => {
+    const pieces = 8
+    const base = await httpServer((req, res) => {
+      res.writeHead(200, {'content-length': String(pieces * 1000)})
+      let sent = 0
+      const next = () => {
+        // /stall sends half, then nothing.
+        if (sent === (req.url === '/stall' ? pieces / 2 : pieces)) return
+        res.write('x'.repeat(1000))
+        sent++
+        setTimeout(next, 60)
+      }
+      next()
+    })
+    const fetch = createFetch({}, {timeoutMs: 200})
+    const folder = mkdtempSync(join(tmpdir(), 'groq-raw-'))
+    const moving = await fetch(`${base}/moving`, {download: true})
+    expect(moving.body).toBeInstanceOf(RawResponse)
+    const sink = await resolveSink({io: io(), out: join(folder, 'moving')})
+    // Twice the transport's timeout in all: it counts only time with no byte arriving.
+    expect(await saveResponse(moving, sink, {io: io()})).toMatchObject({bytes: pieces * 1000})
+    const stalled = await fetch(`${base}/stall`, {download: true})
+    const error = await saveResponse(stalled, await resolveSink({io: io(), out: join(folder, 'stalled')}), {
+      io: io(),
+    }).catch((error_) => error_)
+    expect(describeError(error).exitCode).toBe(6)
+    expect(error.message).toBe(`No data from ${base} for 200 ms while reading the answer (raise --timeout?)`)
+    expect(readdirSync(folder)).toEqual(['moving'])
+  })
+
   it('a stalled raw download fails after the idle timeout (exit 6), leaving no file', async () => {
     const base = await httpServer((_req, res) => {
       res.writeHead(200, {'content-length': '100'})
