@@ -196,11 +196,7 @@ async function saveToFile(
   })
   try {
     await pipeline(source, file, {signal})
-    const bytes = finish()
-    await syncing.settled()
-    await fdCall(fsync, descriptor(file) as number)
-    await commit(temp, sink)
-    return {bytes, path: sink.path}
+    return await complete(descriptor(file) as number, syncing, finish, temp, sink)
   } finally {
     forget()
     await syncing.settled()
@@ -235,17 +231,28 @@ async function saveRawToFile(
       count(length)
       syncing.poll()
     })
-    const bytes = finish()
-    await syncing.settled()
-    await fdCall(fsync, fd)
-    await commit(temp, sink)
-    return {bytes, path: sink.path}
+    return await complete(fd, syncing, finish, temp, sink)
   } finally {
     signal?.removeEventListener('abort', onAbort)
     await syncing.settled()
     closeSync(fd)
     await rm(temp, {force: true})
   }
+}
+
+/** The whole body is in the temp file: its length checked (`finish`), flushed to disk, then put in place. */
+async function complete(
+  fd: number,
+  syncing: BackgroundSync,
+  finish: () => number,
+  temp: string,
+  sink: {force: boolean; path: string},
+): Promise<Saved> {
+  const bytes = finish()
+  await syncing.settled()
+  await fdCall(fsync, fd)
+  await commit(temp, sink)
+  return {bytes, path: sink.path}
 }
 
 /** A WriteStream's descriptor once open (Node has it; @types/node does not declare it). */
