@@ -5,14 +5,15 @@
  * certificate is test/fixtures/tls (self-signed for localhost and 127.0.0.1), trusted through NODE_EXTRA_CA_CERTS.
  */
 import {randomBytes} from 'node:crypto'
-import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {closeSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:https'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {KEY} from '../helpers/fixtures.js'
-import {ROOT, runCli} from '../helpers/cli.js'
+import {BIN, cleanEnv, makeHome, NODE, ROOT, runCli} from '../helpers/cli.js'
 
 const TLS = join(ROOT, 'test', 'fixtures', 'tls')
 const BODY = randomBytes(3 << 20)
@@ -66,6 +67,30 @@ describe('files download over TLS', () => {
     expect(readdirSync(dir)).toEqual(['out.bin'])
     expect(seen).toEqual([
       {alpn: 'http/1.1', connection: 'close', method: 'GET', url: `/openai/v1/files/${id}/content`},
+    ])
+  })
+
+  it('stdout redirected to a file (`> out.bin`, appended after what is there): the bytes arrive whole, read raw', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'groq-raw-e2e-'))
+    const out = join(dir, 'out.bin')
+    writeFileSync(out, 'before\n')
+    const fd = openSync(out, 'a')
+    seen.length = 0
+    const home = makeHome()
+    const exitCode = await new Promise<null | number>((resolve, reject) => {
+      const child = spawn(NODE, [BIN, 'files', 'download', 'file_chunked'], {
+        cwd: home,
+        env: {...cleanEnv(home), ...env()},
+        stdio: ['ignore', fd, 'ignore'],
+      })
+      child.once('error', reject)
+      child.once('close', resolve)
+    })
+    closeSync(fd)
+    expect(exitCode).toBe(0)
+    expect(readFileSync(out).equals(Buffer.concat([Buffer.from('before\n'), BODY]))).toBe(true)
+    expect(seen).toEqual([
+      {alpn: 'http/1.1', connection: 'close', method: 'GET', url: '/openai/v1/files/file_chunked/content'},
     ])
   })
 

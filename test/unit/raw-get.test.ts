@@ -241,6 +241,37 @@ describe('the transport takes it for downloads', () => {
     expect(seen).toEqual(['/old close', '/new close'])
   })
 
+  it('stdout on a regular file takes the raw body from the read buffer; on any other stream, copies', async () => {
+    const base = await httpServer((_req, res) => res.writeHead(200, {'content-length': String(BODY.length)}).end(BODY))
+    const path = join(mkdtempSync(join(tmpdir(), 'groq-raw-')), 'stdout')
+    const fd = openSync(path, 'w')
+    // What process.stdout is when redirected to a file (a SyncWriteStream): a stream path would call write().
+    const fileStdout = {
+      fd,
+      writableLength: 0,
+      write: () => {
+        throw new Error('written through the stream')
+      },
+    }
+    const onFile = {stderr: new PassThrough(), stdout: fileStdout} as unknown as IO
+    const saved = await saveResponse(
+      await createFetch({})(`${base}/x`, {download: true}),
+      await resolveSink({io: onFile}),
+      {io: onFile},
+    )
+    closeSync(fd)
+    expect(saved).toEqual({bytes: BODY.length})
+    expect(readFileSync(path)).toEqual(BODY)
+    const piped = new PassThrough()
+    const chunks: Buffer[] = []
+    piped.on('data', (chunk: Buffer) => chunks.push(chunk))
+    const onPipe = {stderr: new PassThrough(), stdout: piped} as unknown as IO
+    await saveResponse(await createFetch({})(`${base}/x`, {download: true}), await resolveSink({io: onPipe}), {
+      io: onPipe,
+    })
+    expect(Buffer.concat(chunks)).toEqual(BODY)
+  })
+
   it('not marked, or through a proxy: Node http (a kept-alive connection)', async () => {
     const seen: string[] = []
     const base = await httpServer((req, res) => {

@@ -1,4 +1,4 @@
-import {closeSync, createWriteStream, fdatasync, fsync, openSync, rmSync, type WriteStream} from 'node:fs'
+import {closeSync, createWriteStream, fdatasync, fstatSync, fsync, openSync, rmSync, type WriteStream} from 'node:fs'
 import {link, rename, rm, stat, unlink} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 import {Readable, Transform, Writable} from 'node:stream'
@@ -145,7 +145,12 @@ export async function saveResponse(response: ResponseLike, sink: Sink, options: 
 
   try {
     if (sink.kind === 'stdout') {
-      await pipeline(source, tap, forwardTo(options.io.stdout), {signal: options.signal})
+      // Stdout redirected to a file (`> out.jsonl`) takes a raw answer as -O does, from the read buffer; a terminal
+      // (the first bytes are checked), a pipe or another stream takes copies through the pipeline.
+      const fd = sink.sniffBinary ? undefined : regularFileDescriptor(options.io.stdout)
+      if (fd !== undefined && source instanceof RawResponse && source.unread) {
+        await writeRawBody(source, fd, count, options.signal)
+      } else await pipeline(source, tap, forwardTo(options.io.stdout), {signal: options.signal})
       checkLength(received, expected)
       return {bytes: received}
     }
@@ -222,21 +227,53 @@ async function saveRawToFile(
   const fd = openSync(temp, 'wx', 0o644)
   let written = 0
   const syncing = new BackgroundSync(() => ({fd, written}))
+  try {
+    await writeRawBody(
+      body,
+      fd,
+      (length) => {
+        written += length
+        count(length)
+        syncing.poll()
+      },
+      signal,
+    )
+    return await complete(fd, syncing, finish, temp, sink)
+  } finally {
+    await syncing.settled()
+    closeSync(fd)
+    await rm(temp, {force: true})
+  }
+}
+
+/** A raw answer's body written to `fd` as it arrives; Ctrl-C (the signal) ends it as it ends a pipeline. */
+async function writeRawBody(
+  body: RawResponse,
+  fd: number,
+  onBytes: (length: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const onAbort = () => body.destroy(new DOMException('This operation was aborted', 'AbortError'))
   signal?.addEventListener('abort', onAbort, {once: true})
   try {
     if (signal?.aborted) onAbort()
-    await body.writeBodyTo(fd, (length) => {
-      written += length
-      count(length)
-      syncing.poll()
-    })
-    return await complete(fd, syncing, finish, temp, sink)
+    await body.writeBodyTo(fd, onBytes)
   } finally {
     signal?.removeEventListener('abort', onAbort)
-    await syncing.settled()
-    closeSync(fd)
-    await rm(temp, {force: true})
+  }
+}
+
+/**
+ * The descriptor behind a stream that writes synchronously to a regular file (process.stdout redirected to a file
+ * is one, a SyncWriteStream), else undefined: a pipe, a terminal or any other stream keeps its own writes.
+ */
+function regularFileDescriptor(stream: NodeJS.WritableStream): number | undefined {
+  const fd = (stream as {fd?: unknown}).fd
+  if (typeof fd !== 'number' || (stream as {writableLength?: number}).writableLength) return undefined
+  try {
+    return fstatSync(fd).isFile() ? fd : undefined
+  } catch {
+    return undefined
   }
 }
 
