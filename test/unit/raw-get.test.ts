@@ -321,6 +321,9 @@ describe('the transport takes it for downloads', () => {
     const sink = await resolveSink({io: io(), out: join(folder, 'moving')})
     // Twice the transport's timeout in all: it counts only time with no byte arriving.
     expect(await saveResponse(moving, sink, {io: io()})).toMatchObject({bytes: pieces * 1000})
+    // Done, it is closed (no error): the transport's timer and abort listener let go of it.
+    await new Promise((later) => setTimeout(later, 300))
+    expect([moving.body.destroyed, moving.body.errored]).toEqual([true, null])
     const stalled = await fetch(`${base}/stall`, {download: true})
     const error = await saveResponse(stalled, await resolveSink({io: io(), out: join(folder, 'stalled')}), {
       io: io(),

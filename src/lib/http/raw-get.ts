@@ -188,8 +188,12 @@ export class RawResponse extends Readable {
     this.complete = true
     this.socket.destroy()
     rawSockets.delete(this.socket)
-    if (this.settle) this.settle.resolve()
-    else this.push(null)
+    if (this.settle) {
+      this.settle.resolve()
+      // Written elsewhere, this stream ends unread: closed now, so what watches it (the transport's timer and abort
+      // listener) lets go.
+      this.destroy()
+    } else this.push(null)
   }
 
   /** Chunked transfer coding (RFC 9112 7.1): sizes in hex, data, CRLF; a zero size, trailers, an empty line. */
