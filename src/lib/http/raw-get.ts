@@ -209,13 +209,13 @@ export class RawResponse extends Readable {
         if (state.remaining === 0) state.state = 'crlf'
         continue
       }
-      const newline = data.indexOf(10, at)
-      const stop = newline === -1 || newline >= end ? end : newline
+      // Searched within this read only: past `end` the reused buffer holds an earlier read's bytes.
+      const found = data.subarray(at, end).indexOf(10)
+      const stop = found === -1 ? end : at + found
       state.line += data.toString('latin1', at, stop)
       if (state.line.length > 4096) return void this.destroy(new BadAnswerError('Malformed chunked answer'))
-      at = stop
-      if (newline === -1 || newline >= end) break
-      at++ // past the LF
+      if (found === -1) break
+      at = stop + 1 // past the LF
       const line = state.line.endsWith('\r') ? state.line.slice(0, -1) : state.line
       state.line = ''
       if (state.state === 'crlf') {
